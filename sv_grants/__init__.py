@@ -1,0 +1,67 @@
+"""SV Grants: commissioning grants against serious violence for a Police and Crime Commissioner."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import config as settings
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, commands and error pages."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(settings.load(app.instance_path, config))
+    settings.check(app.config, app.debug)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.getLogger("sv_grants").setLevel(app.config["LOG_LEVEL"])
+
+    if app.config["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
+        )
+
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"),
+                     render_as_batch=True)  # SQLite alters tables by copying them
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    from .database import configure_sqlite
+
+    with app.app_context():
+        configure_sqlite(db.engine)
+
+    from . import (
+        models,  # noqa: F401 - every table is known before the first query
+        templating,
+    )
+    from .auth import sessions
+    from .auth.permissions import install_default_deny
+
+    templating.init_app(app)
+    sessions.init_app(app)
+    install_default_deny(app)
+
+    from .assessment.routes import bp as assessment_bp
+    from .auth.admin_routes import bp as admin_bp
+    from .auth.routes import bp as auth_bp
+    from .funds.routes import bp as funds_bp
+    from .organisations.routes import bp as organisations_bp
+    from .pages.routes import bp as pages_bp
+
+    for blueprint in (pages_bp, auth_bp, admin_bp, organisations_bp, funds_bp, assessment_bp):
+        app.register_blueprint(blueprint)
+
+    from . import cli, errors, security
+
+    security.init_app(app)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,1 @@
+"""Eligibility checks, reviewer assignment, conflicts of interest, scoring, moderation, decisions."""

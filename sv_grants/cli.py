@@ -1,0 +1,60 @@
+"""``flask`` commands: demo data and the first administrator."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from .extensions import db
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
+
+
+@click.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo fund, round, criteria and a user of every role (safe to run twice)."""
+    if current_app.config["APP_ENV"] == "production":
+        raise click.ClickException("seed-demo adds accounts with published passwords; "
+                                   "it only runs with APP_ENV=development or test.")
+    from .demo import DEMO_PASSWORD, seed_demo
+
+    users = seed_demo()
+    db.session.commit()
+    click.echo("Demo data is ready. Sign in at " + current_app.config["BASE_URL"] + "/sign-in with:")
+    width = max(len(u.email) for u in users)
+    for user in users:
+        roles = ", ".join(role.label for role in user.roles)
+        click.echo(f"  {user.email.ljust(width)}  {roles}")
+    click.echo(f"Every demo account's password is: {DEMO_PASSWORD}")
+    if current_app.config["REQUIRE_TWO_FACTOR"]:
+        click.echo("Staff accounts will be asked to set up two-factor sign-in with an authenticator app.")
+
+
+@click.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+def create_admin_command(email: str, name: str) -> None:
+    """Create the first administrator and print their single-use link to set a password."""
+    from datetime import timedelta
+
+    from .auth.models import Role, TokenPurpose, User, UserRole
+    from .auth.services import find_user_by_email, issue_token, normalise_email
+
+    if find_user_by_email(email) is not None:
+        raise click.ClickException(f"{email} already has an account.")
+    user = User(email=normalise_email(email), name=name, password_hash=None)
+    user.role_grants.append(UserRole(role=Role.ADMIN))
+    db.session.add(user)
+    db.session.flush()
+    raw = issue_token(user, TokenPurpose.STAFF_INVITATION,
+                      timedelta(days=current_app.config["INVITATION_DAYS"]))
+    from .audit.services import record
+
+    record("user.invited", actor=None, subject=user, roles=["admin"], via="command line")
+    db.session.commit()
+    click.echo(f"Administrator created. Set the password within "
+               f"{current_app.config['INVITATION_DAYS']} days at:")
+    click.echo(current_app.config["BASE_URL"].rstrip("/") + f"/invitation/{raw}")

@@ -1,0 +1,68 @@
+"""Database plumbing shared by every package: the UTC time column and SQLite's settings.
+
+SQLite is the embedded default. It runs in WAL mode with foreign keys on, and a transaction
+that may write starts with ``BEGIN IMMEDIATE`` so that two writers queue for the write lock at the
+start instead of both reading, both deciding, and one failing (or losing an update) at the end.
+Requests with a safe method (GET, HEAD, OPTIONS) only read, so they start a plain deferred
+transaction and never wait for a writer.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import DateTime, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.types import TypeDecorator
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime on every database (SQLite keeps no time zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _begins_read_only() -> bool:
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+def configure_sqlite(engine: Engine) -> None:
+    """Install WAL, foreign keys and BEGIN IMMEDIATE on a SQLite engine (idempotent)."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_sv_configured", False):
+        return
+    engine._sv_configured = True  # type: ignore[attr-defined]
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module so we choose how each one begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN" if _begins_read_only() else "BEGIN IMMEDIATE")

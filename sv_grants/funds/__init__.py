@@ -1,0 +1,1 @@
+"""Funds, their priorities, rounds and criteria, intervention types and areas."""

@@ -1,0 +1,40 @@
+"""Staff home pages built on the funds: the officer's funds, finance's and the PCC's overview."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..auth.models import Role
+from ..auth.permissions import roles_required
+from ..extensions import db
+from .models import Fund
+
+
+def _funds() -> list[Fund]:
+    return list(db.session.scalars(
+        select(Fund).options(selectinload(Fund.rounds), selectinload(Fund.priorities))
+        .order_by(Fund.created_at.desc(), Fund.id.desc())
+    ))
+
+
+bp = Blueprint("funds", __name__)
+
+
+@bp.route("/officer")
+@roles_required(Role.GRANTS_OFFICER)
+def officer_home() -> str:
+    return render_template("funds/officer_home.html", funds=_funds())
+
+
+@bp.route("/finance")
+@roles_required(Role.FINANCE_OFFICER)
+def finance_home() -> str:
+    return render_template("funds/finance_home.html", funds=_funds())
+
+
+@bp.route("/overview")
+@roles_required(Role.PCC_VIEWER)
+def pcc_home() -> str:
+    return render_template("funds/pcc_home.html", funds=_funds())

@@ -1,0 +1,100 @@
+"""E-mail: one typed function per message, sent through a backend chosen by ``MAIL_BACKEND``.
+
+``outbox`` (development and tests) writes each message as an ``.eml`` file to
+``MAIL_OUTBOX_DIR``; ``smtp`` sends through ``SMTP_HOST``. Links in e-mails are built from
+``BASE_URL``, never from the request's Host header, so nobody can make the service send a
+password-reset link that points at their own site.
+"""
+
+from __future__ import annotations
+
+import secrets
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+from flask import current_app, render_template
+
+from .dates import utcnow
+
+
+class EmailBackend(Protocol):
+    def send(self, message: EmailMessage) -> None: ...
+
+
+class OutboxBackend:
+    """Writes messages to a folder, newest last by name, for developers and tests to read."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = Path(folder)
+
+    def send(self, message: EmailMessage) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}.eml"
+        (self.folder / name).write_bytes(bytes(message))
+
+
+class SmtpBackend:
+    def __init__(self, host: str, port: int, username: str | None, password: str | None,
+                 starttls: bool) -> None:
+        self.host, self.port = host, port
+        self.username, self.password, self.starttls = username, password, starttls
+
+    def send(self, message: EmailMessage) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)
+
+
+def backend() -> EmailBackend:
+    config = current_app.config
+    if config["MAIL_BACKEND"] == "smtp":
+        return SmtpBackend(config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_USERNAME"],
+                           config["SMTP_PASSWORD"], config["SMTP_STARTTLS"])
+    return OutboxBackend(config["MAIL_OUTBOX_DIR"])
+
+
+def link(path: str) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def _send(to: str, subject: str, template: str, **context: object) -> None:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="sv-grants")
+    service = current_app.config["SERVICE_NAME"]
+    message.set_content(
+        render_template(f"emails/{template}.txt", service_name=service,
+                        commissioner_name=current_app.config["COMMISSIONER_NAME"],
+                        contact_email=current_app.config["CONTACT_EMAIL"], **context)
+    )
+    backend().send(message)
+
+
+def staff_invitation(to: str, name: str, invited_by: str, roles: list[str], path: str,
+                     days: int) -> None:
+    _send(to, f"You have been invited to {current_app.config['SERVICE_NAME']}", "staff_invitation",
+          name=name, invited_by=invited_by, roles=roles, url=link(path), days=days)
+
+
+def password_reset(to: str, name: str, path: str, minutes: int) -> None:
+    _send(to, "Reset your password", "password_reset", name=name, url=link(path), minutes=minutes)
+
+
+def password_changed(to: str, name: str) -> None:
+    _send(to, "Your password has been changed", "password_changed", name=name)
+
+
+def organisation_invitation(to: str, organisation: str, invited_by: str, path: str,
+                            days: int) -> None:
+    _send(to, f"Join {organisation} on {current_app.config['SERVICE_NAME']}",
+          "organisation_invitation", organisation=organisation, invited_by=invited_by,
+          url=link(path), days=days)

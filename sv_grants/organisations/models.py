@@ -1,0 +1,104 @@
+"""Organisations that apply for grants, and the people who act for them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..database import UTCDateTime
+from ..dates import utcnow
+from ..extensions import db
+
+
+class LegalForm(StrEnum):
+    REGISTERED_CHARITY = "registered_charity"
+    CIO = "cio"
+    CHARITABLE_COMPANY = "charitable_company"
+    CIC = "cic"
+    COMPANY_LIMITED_BY_GUARANTEE = "company_limited_by_guarantee"
+    COMMUNITY_GROUP = "community_group"
+    SOCIAL_ENTERPRISE = "social_enterprise"
+
+    @property
+    def label(self) -> str:
+        return LEGAL_FORM_LABELS[self]
+
+
+LEGAL_FORM_LABELS = {
+    LegalForm.REGISTERED_CHARITY: "Registered charity",
+    LegalForm.CIO: "Charitable incorporated organisation (CIO)",
+    LegalForm.CHARITABLE_COMPANY: "Charitable company",
+    LegalForm.CIC: "Community interest company (CIC)",
+    LegalForm.COMPANY_LIMITED_BY_GUARANTEE: "Company limited by guarantee",
+    LegalForm.COMMUNITY_GROUP: "Unincorporated community group",
+    LegalForm.SOCIAL_ENTERPRISE: "Social enterprise",
+}
+_LEGAL_FORMS = ", ".join(f"'{f.value}'" for f in LegalForm)
+
+
+class Organisation(db.Model):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    legal_form: Mapped[str] = mapped_column(String(40))
+    charity_number: Mapped[str | None] = mapped_column(String(12))
+    company_number: Mapped[str | None] = mapped_column(String(8))
+    address_line_1: Mapped[str | None] = mapped_column(String(200))
+    address_line_2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(8))
+    local_authority_code: Mapped[str | None] = mapped_column(String(9))
+    annual_income_pence: Mapped[int | None] = mapped_column(BigInteger)
+    safeguarding_lead_name: Mapped[str | None] = mapped_column(String(200))
+    safeguarding_lead_email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="organisation")
+
+    __table_args__ = (
+        CheckConstraint(f"legal_form IN ({_LEGAL_FORMS})", name="known_legal_form"),
+        CheckConstraint("annual_income_pence >= 0", name="income_not_negative"),
+    )
+
+    @property
+    def legal_form_label(self) -> str:
+        return LegalForm(self.legal_form).label
+
+
+class Membership(db.Model):
+    __tablename__ = "organisation_members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    is_main_contact: Mapped[bool] = mapped_column(default=False)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="memberships")
+    user = relationship("User")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id", name="uq_member_once"),)
+
+
+class Invitation(db.Model):
+    """An e-mailed, single-use invitation for a colleague to join an organisation."""
+
+    __tablename__ = "organisation_invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by = relationship("User", foreign_keys=[invited_by_id])

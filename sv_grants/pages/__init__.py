@@ -1,0 +1,1 @@
+"""Pages about the service itself: start page, accessibility, privacy, cookies, health checks."""
