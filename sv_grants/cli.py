@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .extensions import db
 
@@ -14,6 +15,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo_command() -> None:
     """Load the demo fund, round, criteria and a user of every role (safe to run twice)."""
     if current_app.config["APP_ENV"] == "production":
@@ -34,6 +36,7 @@ def seed_demo_command() -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 def create_admin_command(email: str, name: str) -> None:

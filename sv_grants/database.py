@@ -4,7 +4,8 @@ SQLite is the embedded default. It runs in WAL mode with foreign keys on, and a 
 that may write starts with ``BEGIN IMMEDIATE`` so that two writers queue for the write lock at the
 start instead of both reading, both deciding, and one failing (or losing an update) at the end.
 Requests with a safe method (GET, HEAD, OPTIONS) only read, so they start a plain deferred
-transaction and never wait for a writer.
+transaction and never wait for a writer. A connection opened with ``write_connection()`` always
+takes the write lock at BEGIN, for the rare small write a reading request must make.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from sqlalchemy import DateTime, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -42,8 +43,13 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-def _begins_read_only() -> bool:
+def in_read_only_request() -> bool:
     return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+def write_connection(engine: Engine) -> Connection:
+    """A connection whose transaction is a writer's from its first statement, on every database."""
+    return engine.connect().execution_options(sv_write=True)
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -64,5 +70,6 @@ def configure_sqlite(engine: Engine) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN" if _begins_read_only() else "BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        writes = connection.get_execution_options().get("sv_write") or not in_read_only_request()
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -17,7 +17,7 @@ def gbp(pence: int | None, with_pence: bool | None = None) -> str:
         return ""
     if isinstance(pence, bool) or not isinstance(pence, int):
         raise TypeError(f"money must be int pence, not {type(pence).__name__}")
-    sign = "−" if pence < 0 else ""  # noqa: RUF001 - a true minus sign reads better than a hyphen
+    sign = "−" if pence < 0 else ""  # a true minus sign, which reads better than a hyphen
     pounds, rest = divmod(abs(pence), 100)
     show_pence = rest != 0 if with_pence is None else with_pence
     text = f"£{pounds:,}" + (f".{rest:02d}" if show_pence else "")

@@ -153,8 +153,8 @@ def set_up_two_factor() -> Response | str | tuple[str, int]:
 @any_signed_in_user
 def sign_out() -> Response:
     services.record_sign_out(current_user)
-    db.session.commit()
     end_session("signed_out")
+    db.session.commit()
     flash("You have signed out.", "success")
     return redirect(url_for("auth.sign_in"))
 

@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import Update, select, update
 from werkzeug.wrappers import Response
 
+from ..database import in_read_only_request, write_connection
 from ..dates import utcnow
 from ..extensions import db, login_manager
 from .models import User, UserSession
@@ -113,18 +114,27 @@ def load_user(user_id: str) -> User | None:
 
 
 def _end(row_id: int, reason: str) -> None:
-    # Its own short transaction: ending a session must stick even if the request fails later,
-    # and on SQLite a read-only request must not turn its reading transaction into a writing one.
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(UserSession)
-            .where(UserSession.id == row_id, UserSession.ended_at.is_(None))
-            .values(ended_at=utcnow(), ended_reason=reason)
-        )
+    _persist(
+        update(UserSession)
+        .where(UserSession.id == row_id, UserSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), ended_reason=reason)
+    )
 
 
 def _touch(row_id: int, now: datetime) -> None:
-    with db.engine.begin() as connection:
-        connection.execute(
-            update(UserSession).where(UserSession.id == row_id).values(last_seen_at=now)
-        )
+    _persist(update(UserSession).where(UserSession.id == row_id).values(last_seen_at=now))
+
+
+def _persist(statement: Update) -> None:
+    """Record session bookkeeping so that it sticks.
+
+    A reading request never commits its own transaction, so the write goes through a short
+    transaction of its own. A writing request already holds the write lock on SQLite (a second
+    writer would wait for it forever), so the write joins the request's transaction instead.
+    """
+    if in_read_only_request():
+        with write_connection(db.engine) as connection:
+            connection.execute(statement)
+            connection.commit()
+    else:
+        db.session.execute(statement.execution_options(synchronize_session=False))

@@ -1,0 +1,183 @@
+"""Fixtures: a real, migrated database per test, the app, a client, and signed-in users.
+
+The schema comes from the migrations (not ``create_all``), so tests run against exactly what
+production runs, triggers included. SQLite: migrated once into a template file that each test
+copies. PostgreSQL (when ``DATABASE_URL`` names one): migrated once, emptied after each test.
+
+The app fixture pushes no app context: each request must get a fresh one, as in production, or
+``g`` (and Flask-Login's cached user) would leak from one request to the next. Tests that touch
+the database directly open ``with app.app_context():``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from sv_grants import create_app
+from sv_grants.auth.models import Role, User, UserRole
+from sv_grants.auth.passwords import hash_password
+from sv_grants.dates import clock
+from sv_grants.extensions import db
+
+from .helpers import Outbox, submit_form
+
+CONFIGURED_URL = os.environ.get("DATABASE_URL", "")
+USES_POSTGRES = CONFIGURED_URL.startswith(("postgres://", "postgresql"))
+PASSWORD = "correct horse battery staple"
+
+
+def app_config(database_url: str, tmp_path: Path, **overrides: Any) -> dict[str, Any]:
+    config = {
+        "APP_ENV": "test",
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "REQUIRE_TWO_FACTOR": True,
+        # Cheaper hashing keeps the suite quick; a test checks the production setting separately.
+        "PASSWORD_HASH_MEMORY_KIB": 1024,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def _migrate(url: str, tmp_path: Path) -> None:
+    app = create_app(app_config(url, tmp_path))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _empty_postgres(app: Flask) -> None:
+    with app.app_context():
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        with db.engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database at the newest migration: the configured PostgreSQL one, or a SQLite template."""
+    folder = tmp_path_factory.mktemp("database")
+    if USES_POSTGRES:
+        _migrate(CONFIGURED_URL, folder)
+        return CONFIGURED_URL
+    template = folder / "template.db"
+    _migrate(f"sqlite:///{template}", folder)
+    return str(template)
+
+
+@pytest.fixture
+def database_url(migrated_database: str, tmp_path: Path) -> str:
+    if USES_POSTGRES:
+        return migrated_database
+    copy = tmp_path / "sv_grants.db"
+    shutil.copyfile(migrated_database, copy)
+    return f"sqlite:///{copy}"
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock() -> Iterator[None]:
+    clock.reset()
+    yield
+    clock.reset()
+
+
+@pytest.fixture
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
+    """Build apps on this test's database (several, to act as separate worker processes)."""
+    apps: list[Flask] = []
+
+    def build(**overrides: Any) -> Flask:
+        app = create_app(app_config(database_url, tmp_path, **overrides))
+        apps.append(app)
+        return app
+
+    yield build
+    if USES_POSTGRES and apps:
+        _empty_postgres(apps[0])
+    for app in apps:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Any) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app: Flask) -> Outbox:
+    return Outbox(Path(app.config["MAIL_OUTBOX_DIR"]))
+
+
+@dataclass
+class Person:
+    id: int
+    email: str
+    password: str
+    totp_secret: str | None
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Any:
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, email: str | None = None, name: str = "Test Person",
+             password: str = PASSWORD, two_factor: bool = True, active: bool = True) -> Person:
+        roles = roles or (Role.APPLICANT,)
+        email = email or f"{roles[0].value}{next(counter)}@example.org"
+        secret = pyotp.random_base32() if two_factor and any(r != Role.APPLICANT for r in roles) else None
+        with app.app_context():
+            user = User(email=email, name=name, password_hash=hash_password(password), is_active=active,
+                        totp_secret=secret, totp_enabled_at=clock.now() if secret else None)
+            user.role_grants.extend(UserRole(role=role) for role in roles)
+            db.session.add(user)
+            db.session.commit()
+            return Person(user.id, email, password, secret)
+
+    return make
+
+
+def current_code(secret: str) -> str:
+    return pyotp.TOTP(secret).at(clock.now())
+
+
+def sign_in(client: FlaskClient, person: Person) -> Any:
+    """Sign in through the real pages, with a two-factor code where the account has one."""
+    response = submit_form(client, "/sign-in", {"email": person.email, "password": person.password})
+    if response.status_code == 302 and response.headers["Location"].endswith("/sign-in/two-factor"):
+        response = submit_form(client, "/sign-in/two-factor", {"code": current_code(person.totp_secret)})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response
+
+
+@pytest.fixture
+def login_as(app: Flask, make_user: Any) -> Any:
+    """A new client signed in as a new user holding ``roles``."""
+
+    def login(*roles: Role, **kwargs: Any) -> FlaskClient:
+        person = make_user(*roles, **kwargs)
+        client = app.test_client()
+        sign_in(client, person)
+        client.person = person  # type: ignore[attr-defined]
+        return client
+
+    return login
