@@ -23,11 +23,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from sv_grants import create_app
 from sv_grants.auth.models import Role, User, UserRole
 from sv_grants.auth.passwords import hash_password
+from sv_grants.config import normalise_database_url
 from sv_grants.dates import clock
 from sv_grants.extensions import db
 
@@ -60,11 +61,13 @@ def _migrate(url: str, tmp_path: Path) -> None:
         db.engine.dispose()
 
 
-def _empty_postgres(app: Flask) -> None:
-    with app.app_context():
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+def _empty_postgres(url: str) -> None:
+    # TRUNCATE fires no row triggers, so the append-only audit log can be emptied between tests.
+    engine = create_engine(normalise_database_url(url))
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -80,12 +83,14 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def database_url(migrated_database: str, tmp_path: Path) -> str:
+def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
     if USES_POSTGRES:
-        return migrated_database
+        yield migrated_database
+        _empty_postgres(migrated_database)
+        return
     copy = tmp_path / "sv_grants.db"
     shutil.copyfile(migrated_database, copy)
-    return f"sqlite:///{copy}"
+    yield f"sqlite:///{copy}"
 
 
 @pytest.fixture(autouse=True)
@@ -106,8 +111,6 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Any]:
         return app
 
     yield build
-    if USES_POSTGRES and apps:
-        _empty_postgres(apps[0])
     for app in apps:
         with app.app_context():
             db.engine.dispose()
