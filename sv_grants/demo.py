@@ -9,6 +9,7 @@ import csv
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from importlib import resources
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 
@@ -18,6 +19,8 @@ from .dates import LONDON, utcnow
 from .extensions import db
 from .funds.models import Area, Criterion, Fund, FundStatus, InterventionType, Priority, Round
 from .organisations.models import LegalForm, Membership, Organisation
+
+M = TypeVar("M")
 
 DEMO_PASSWORD = "demo passphrase for sv grants"  # noqa: S105 - published on purpose for the demo
 FUND_SLUG = "svpf-2024-25"
@@ -94,7 +97,7 @@ def seed_demo() -> list[DemoUser]:
     return USERS
 
 
-def _get_or_add(model, defaults: dict | None = None, **key):  # type: ignore[no-untyped-def]
+def _get_or_add(model: type[M], defaults: dict[str, Any] | None = None, **key: Any) -> M:
     row = db.session.scalar(select(model).filter_by(**key))
     if row is None:
         row = model(**key, **(defaults or {}))

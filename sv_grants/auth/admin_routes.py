@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -105,7 +107,7 @@ def reset_two_factor(user_id: int) -> Response:
                            "{name} will set up two-factor sign-in again next time they sign in.")
 
 
-def _account_action(user_id: int, action, message: str) -> Response:  # type: ignore[no-untyped-def]
+def _account_action(user_id: int, action: Callable[[User, User], None], message: str) -> Response:
     user = get_user_for_admin(user_id)
     if ConfirmForm().validate_on_submit():
         try:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from ..dates import utcnow
@@ -38,7 +39,7 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
-def _field_error(form, error: AuthError, default_field: str) -> None:  # type: ignore[no-untyped-def]
+def _field_error(form: FlaskForm, error: AuthError, default_field: str) -> None:
     field = getattr(form, error.field or default_field)
     field.errors = [*field.errors, str(error)]
 

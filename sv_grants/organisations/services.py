@@ -22,21 +22,21 @@ class OrganisationError(Exception):
         self.field = field
 
 
-def organisations_of(user) -> list[Organisation]:  # type: ignore[no-untyped-def]
+def organisations_of(user: User) -> list[Organisation]:
     return list(db.session.scalars(
         select(Organisation).join(Membership).where(Membership.user_id == user.id)
         .order_by(Organisation.name)
     ))
 
 
-def is_member(user, organisation: Organisation) -> bool:  # type: ignore[no-untyped-def]
+def is_member(user: User, organisation: Organisation) -> bool:
     return db.session.scalar(
         select(Membership.id).where(Membership.user_id == user.id,
                                     Membership.organisation_id == organisation.id)
     ) is not None
 
 
-def create_organisation(actor, name: str, legal_form: LegalForm) -> Organisation:  # type: ignore[no-untyped-def]
+def create_organisation(actor: User, name: str, legal_form: LegalForm) -> Organisation:
     organisation = Organisation(name=name.strip(), legal_form=legal_form, created_by_id=actor.id)
     organisation.memberships.append(Membership(user_id=actor.id, is_main_contact=True))
     db.session.add(organisation)
@@ -45,7 +45,7 @@ def create_organisation(actor, name: str, legal_form: LegalForm) -> Organisation
     return organisation
 
 
-def invite_member(actor, organisation: Organisation, email: str) -> Invitation:  # type: ignore[no-untyped-def]
+def invite_member(actor: User, organisation: Organisation, email: str) -> Invitation:
     email = email.strip().lower()
     already = db.session.scalar(
         select(Membership.id).join(User, User.id == Membership.user_id)
@@ -71,7 +71,7 @@ def find_invitation(raw: str) -> Invitation | None:
     return invitation
 
 
-def accept_invitation(actor, invitation: Invitation) -> Organisation:  # type: ignore[no-untyped-def]
+def accept_invitation(actor: User, invitation: Invitation) -> Organisation:
     """Join the organisation. Only the person the invitation was sent to may use it, once."""
     if actor.email != invitation.email:
         raise OrganisationError(

@@ -145,3 +145,15 @@ def test_a_failed_sign_in_for_an_unknown_email_is_recorded_with_the_address_trie
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "sign_in.failed")).one()
         assert event.details["email"] == "nobody@example.org"
         assert event.ip == "10.0.0.9"
+
+
+def test_sign_in_returns_to_the_page_asked_for_but_never_to_another_site(client, make_user):
+    person = make_user()
+    response = submit_form(client, "/sign-in?next=/organisations/new",
+                           {"email": person.email, "password": person.password})
+    assert response.headers["Location"] == "/organisations/new"
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example/"):
+        other = client.application.test_client()
+        response = submit_form(other, f"/sign-in?next={target}", {"email": person.email, "password": person.password})
+        assert response.status_code == 302
+        assert response.headers["Location"] == "/organisation", target
