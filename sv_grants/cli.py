@@ -12,6 +12,7 @@ from .extensions import db
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(purge_expired_command)
 
 
 @click.command("seed-demo")
@@ -61,3 +62,14 @@ def create_admin_command(email: str, name: str) -> None:
     click.echo(f"Administrator created. Set the password within "
                f"{current_app.config['INVITATION_DAYS']} days at:")
     click.echo(current_app.config["BASE_URL"].rstrip("/") + f"/invitation/{raw}")
+
+
+@click.command("purge-expired")
+@with_appcontext
+def purge_expired_command() -> None:
+    """Delete security records past their retention period (run it daily, from cron)."""
+    from .auth.services import purge_expired_security_records
+
+    deleted = purge_expired_security_records()
+    db.session.commit()
+    click.echo("Deleted " + ", ".join(f"{count} {kind}" for kind, count in deleted.items()) + ".")

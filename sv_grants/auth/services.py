@@ -11,14 +11,23 @@ from datetime import timedelta
 from enum import StrEnum
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from .. import notifications
 from ..audit.services import record
 from ..dates import utcnow
 from ..extensions import db
 from . import two_factor
-from .models import STAFF_ROLES, AccountToken, Role, SignInAttempt, TokenPurpose, User, UserRole
+from .models import (
+    STAFF_ROLES,
+    AccountToken,
+    Role,
+    SignInAttempt,
+    TokenPurpose,
+    User,
+    UserRole,
+    UserSession,
+)
 from .passwords import dummy_verify, hash_password, password_problem, verify_password
 from .sessions import end_all_sessions
 from .tokens import new_token, token_hash
@@ -244,12 +253,12 @@ def set_password_with_token(raw: str, purpose: TokenPurpose, password: str) -> U
 # Staff accounts (admin) ---------------------------------------------------------------------
 
 @dataclass
-class Invitation:
+class StaffInvitation:
     user: User
     link_path: str
 
 
-def invite_staff(actor: User, name: str, email: str, roles: set[Role]) -> Invitation:
+def invite_staff(actor: User, name: str, email: str, roles: set[Role]) -> StaffInvitation:
     email = normalise_email(email)
     if not roles or not roles <= STAFF_ROLES:
         raise AuthError("Select at least one staff role", field="roles")
@@ -265,7 +274,7 @@ def invite_staff(actor: User, name: str, email: str, roles: set[Role]) -> Invita
     path = f"/invitation/{raw}"
     notifications.staff_invitation(user.email, user.name, actor.name,
                                    [Role(r).label for r in sorted(roles)], path, days)
-    return Invitation(user, path)
+    return StaffInvitation(user, path)
 
 
 def _grant(actor: User, user: User, roles: set[Role]) -> None:
@@ -306,6 +315,27 @@ def reactivate(actor: User, user: User) -> None:
     user.is_active = True
     user.deactivated_at = None
     record("user.reactivated", actor=actor, subject=user)
+
+
+# Housekeeping --------------------------------------------------------------------------------
+
+SECURITY_RECORD_DAYS = 90  # as the privacy notice promises
+
+
+def purge_expired_security_records() -> dict[str, int]:
+    """Delete sign-in attempts, finished sessions and spent links older than 90 days."""
+    cutoff = utcnow() - timedelta(days=SECURITY_RECORD_DAYS)
+    deleted = {
+        "sign-in attempts": db.session.execute(
+            delete(SignInAttempt).where(SignInAttempt.at < cutoff)).rowcount,
+        "sessions": db.session.execute(
+            delete(UserSession).where(func.coalesce(UserSession.ended_at, UserSession.last_seen_at) < cutoff)
+        ).rowcount,
+        "links": db.session.execute(
+            delete(AccountToken).where(AccountToken.expires_at < cutoff)).rowcount,
+    }
+    record("security_records.purged", **deleted)
+    return deleted
 
 
 class SignInOutcome(StrEnum):
