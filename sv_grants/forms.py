@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovPasswordInput, GovTextInput
-from wtforms import EmailField, PasswordField, SelectMultipleField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovPasswordInput, GovRadioInput, GovTextInput
+from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 
@@ -60,6 +60,16 @@ class CheckboxesField(SelectMultipleField):
         for chosen in self.data or []:
             if str(chosen) not in values:
                 raise ValidationError("Select from the options shown")
+
+
+class RadiosField(RadioField):
+    """One choice as GOV.UK radios; a value that was never offered gets a plain message."""
+
+    widget = GovRadioInput()
+
+    def pre_validate(self, form: Any) -> None:
+        if self.data not in {str(value) for value, *_ in self.choices or []}:
+            raise ValidationError("Select from the options shown")
 
 
 class BaseForm(FlaskForm):

@@ -32,3 +32,11 @@ def parse_pounds(text: str) -> int:
     whole = int(match.group(1).replace(",", ""))
     fraction = (match.group(4) or "0").ljust(2, "0")
     return whole * 100 + int(fraction)
+
+
+def pounds_for_input(pence: int | None) -> str:
+    """Pence as a person would type them back into a form: 8500000 -> '85000', 8500050 -> '85000.50'."""
+    if pence is None:
+        return ""
+    pounds, rest = divmod(pence, 100)
+    return f"{pounds}.{rest:02d}" if rest else str(pounds)

@@ -69,6 +69,13 @@ class Organisation(db.Model):
     def legal_form_label(self) -> str:
         return LegalForm(self.legal_form).label
 
+    @property
+    def has_complete_profile(self) -> bool:
+        """Everything an application needs from the organisation has been given."""
+        return all([self.address_line_1, self.town, self.postcode, self.local_authority_code,
+                    self.annual_income_pence is not None, self.safeguarding_lead_name,
+                    self.safeguarding_lead_email])
+
 
 class Membership(db.Model):
     __tablename__ = "organisation_members"

@@ -89,3 +89,22 @@ def accept_invitation(actor: User, invitation: Invitation) -> Organisation:
         db.session.add(Membership(organisation_id=organisation.id, user_id=actor.id))
     record("organisation.member_joined", actor=actor, subject=organisation)
     return organisation
+
+
+PROFILE_FIELDS = (
+    "name", "legal_form", "charity_number", "company_number", "address_line_1", "address_line_2", "town",
+    "postcode", "local_authority_code", "annual_income_pence", "safeguarding_lead_name", "safeguarding_lead_email",
+)
+
+
+def update_profile(actor: User, organisation: Organisation, **values: object) -> list[str]:
+    """Save the organisation's details; the audit event names the fields that changed."""
+    unknown = set(values) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    changed = [name for name, value in values.items() if getattr(organisation, name) != value]
+    for name in changed:
+        setattr(organisation, name, values[name])
+    if changed:
+        record("organisation.updated", actor=actor, subject=organisation, fields=changed)
+    return changed

@@ -36,7 +36,10 @@ def test_setting_up_an_organisation_shows_it_and_makes_the_applicant_its_main_co
                            {"name": "Eastside Youth Trust", "legal_form": "registered_charity"})
 
     assert response.status_code == 302
-    shown = applicant.get(response.headers["Location"])
+    assert response.headers["Location"].endswith("/details")  # next: the organisation's details
+    with app.app_context():
+        organisation_id = db.session.scalar(select(Organisation.id))
+    shown = applicant.get(f"/organisations/{organisation_id}")
     assert heading(shown) == "Eastside Youth Trust"
     members = [" ".join(li.get_text().split()) for li in page(shown).select("ul.govuk-list--bullet li")]
     assert members == [f"Amina Okafor ({applicant.person.email}) – main contact"]
