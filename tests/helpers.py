@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
+from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from sv_grants.audit.models import AuditEvent
+from sv_grants.auth.models import User
+from sv_grants.extensions import db
+from sv_grants.organisations import services as organisation_services
+from sv_grants.organisations.models import LegalForm
 
 
 def page(response: Any) -> BeautifulSoup:
@@ -71,3 +79,22 @@ class Outbox:
         match = re.search(r"https?://[^/\s]+(/\S+)", self.body(self.last(to)))
         assert match, "no link in the e-mail"
         return match.group(1)
+
+
+def audit_actions(app: Flask, user_id: int) -> list[str]:
+    """The audit actions recorded about a user, oldest first."""
+    with app.app_context():
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.subject_type == "users", AuditEvent.subject_id == str(user_id))
+            .order_by(AuditEvent.id)
+        )
+        return [event.action for event in events]
+
+
+def set_up_organisation(app: Flask, user_id: int, name: str = "Eastside Youth Trust",
+                        legal_form: LegalForm = LegalForm.REGISTERED_CHARITY) -> int:
+    """An organisation set up by ``user_id`` through the service the form calls; returns its id."""
+    with app.test_request_context():
+        organisation = organisation_services.create_organisation(db.session.get(User, user_id), name, legal_form)
+        db.session.commit()
+        return organisation.id

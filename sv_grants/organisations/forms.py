@@ -38,18 +38,11 @@ OUTSIDE_AREA = "outside"
 MAX_INCOME_PENCE = 1_000_000_000 * 100
 
 
-class ProfileForm(BaseForm):
-    """The organisation's details, checked against its legal form."""
+class ProfileForm(OrganisationForm):
+    """The organisation's details, checked against its legal form (name and type come first)."""
 
     annual_income_pence: int | None = None  # set when annual_income validates
 
-    name = NameField("Organisation name", required="Enter the name of your organisation",
-                     description="As it appears on your governing document")
-    legal_form = RadiosField(
-        "What type of organisation is it?",
-        choices=[(form.value, form.label) for form in LegalForm],
-        validators=[InputRequired("Select what type of organisation it is")],
-    )
     charity_number = StringField("Charity number", widget=GovTextInput(), filters=[_strip],
                                  description="Registered charities, CIOs and charitable companies have one")
     company_number = StringField("Company number", widget=GovTextInput(), filters=[_strip],
@@ -75,6 +68,7 @@ class ProfileForm(BaseForm):
                                        required="Enter the full name of your safeguarding lead")
     safeguarding_lead_email = EmailAddressField("Safeguarding lead's email address",
                                                 required="Enter your safeguarding lead's email address")
+    # The button comes last, after the fields this form adds.
     submit = SubmitField("Save and continue", widget=GovSubmitInput())
 
     def set_areas(self, areas: list[tuple[str, str]]) -> None:

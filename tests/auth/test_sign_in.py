@@ -11,7 +11,7 @@ from sv_grants.audit.models import AuditEvent
 from sv_grants.dates import clock
 from sv_grants.extensions import db
 
-from ..helpers import error_summary, field_error, page, submit_form
+from ..helpers import audit_actions, error_summary, field_error, page, submit_form
 
 WRONG_DETAILS = "Enter a correct email address and password"
 WRONG_PASSWORD = "not the right password"
@@ -33,13 +33,6 @@ def attempt(client, email, password, ip="127.0.0.1"):
 def is_refused_as_throttled(response):
     return response.status_code == 429 and "too many times" in field_error(response, "email")
 
-
-def audit_actions(app, user_id):
-    with app.app_context():
-        events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.subject_type == "users", AuditEvent.subject_id == str(user_id))
-        )
-        return [event.action for event in events]
 
 
 def test_an_applicant_with_the_right_password_is_signed_in_and_lands_on_their_organisation(client, make_user):

@@ -7,15 +7,12 @@ from datetime import UTC, datetime
 
 import pyotp
 import pytest
-from sqlalchemy import select
 
-from sv_grants.audit.models import AuditEvent
 from sv_grants.auth.models import Role
 from sv_grants.dates import clock
-from sv_grants.extensions import db
 
 from ..conftest import current_code
-from ..helpers import csrf_token, field_error, heading, page, submit_form
+from ..helpers import audit_actions, csrf_token, field_error, heading, page, submit_form
 
 
 @pytest.fixture(autouse=True)
@@ -48,13 +45,6 @@ def sign_out(client):
     response = client.post("/sign-out", data={"csrf_token": csrf_token(signed_in_page)})
     assert redirects_to_sign_in(response)
 
-
-def audit_actions(app, user_id):
-    with app.app_context():
-        events = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.subject_type == "users", AuditEvent.subject_id == str(user_id))
-        )
-        return [event.action for event in events]
 
 
 def test_staff_without_two_factor_are_sent_to_set_it_up_and_are_not_yet_signed_in(client, make_user):

@@ -3,21 +3,11 @@
 from sqlalchemy import select
 
 from sv_grants.audit.models import AuditEvent
-from sv_grants.auth.models import Role, User
+from sv_grants.auth.models import Role
 from sv_grants.extensions import db
-from sv_grants.organisations import services
-from sv_grants.organisations.models import LegalForm, Membership, Organisation
+from sv_grants.organisations.models import Membership, Organisation
 
-from ..helpers import error_summary, field_error, heading, page, submit_form
-
-
-def set_up_organisation(app, user_id, name="Eastside Youth Trust"):
-    """An organisation set up by ``user_id``, as the form would; returns its id."""
-    with app.test_request_context():
-        organisation = services.create_organisation(db.session.get(User, user_id), name,
-                                                    LegalForm.REGISTERED_CHARITY)
-        db.session.commit()
-        return organisation.id
+from ..helpers import error_summary, field_error, heading, page, set_up_organisation, submit_form
 
 
 def test_an_applicant_without_an_organisation_is_asked_to_set_one_up(login_as):

@@ -7,20 +7,12 @@ from sqlalchemy import select
 from sv_grants.audit.models import AuditEvent
 from sv_grants.auth.models import Role, User
 from sv_grants.extensions import db
-from sv_grants.organisations import services
-from sv_grants.organisations.models import LegalForm, Organisation
+from sv_grants.organisations.models import Organisation
 
-from ..helpers import csrf_token, error_summary, heading, page, submit_form
+from ..helpers import csrf_token, error_summary, heading, page, set_up_organisation, submit_form
 
 COLLEAGUE = "sam.colleague@example.org"
 
-
-def set_up_organisation(app, user_id, name="Eastside Youth Trust"):
-    with app.test_request_context():
-        organisation = services.create_organisation(db.session.get(User, user_id), name,
-                                                    LegalForm.REGISTERED_CHARITY)
-        db.session.commit()
-        return organisation.id
 
 
 def invite_colleague(app, login_as, outbox, email=COLLEAGUE):

@@ -7,10 +7,9 @@ from sv_grants.audit.models import AuditEvent
 from sv_grants.auth.models import Role
 from sv_grants.extensions import db
 from sv_grants.funds.models import Area
-from sv_grants.organisations.models import LegalForm, Organisation
-from sv_grants.organisations.services import create_organisation
+from sv_grants.organisations.models import Organisation
 
-from ..helpers import error_summary, field_error, heading, page, submit_form
+from ..helpers import error_summary, field_error, heading, page, set_up_organisation, submit_form
 
 VALID = {
     "name": "Eastside Youth Trust", "legal_form": "registered_charity", "charity_number": " 1234567 ",
@@ -26,12 +25,8 @@ def applicant(app, login_as):
     with app.app_context():
         db.session.add_all([Area(code="E06000047", name="County Durham", kind="local_authority"),
                             Area(code="E06000005", name="Darlington", kind="local_authority")])
-        from sv_grants.auth.models import User
-
-        organisation = create_organisation(db.session.get(User, client.person.id), "Eastside Youth Trust",
-                                           LegalForm.REGISTERED_CHARITY)
         db.session.commit()
-        client.organisation_id = organisation.id
+    client.organisation_id = set_up_organisation(app, client.person.id)
     return client
 
 
