@@ -49,14 +49,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     sessions.init_app(app)
     install_default_deny(app)
 
+    from .applications import document_routes, eligibility_routes, officer_routes, section_routes
+    from .applications.routes import bp as applications_bp
     from .assessment.routes import bp as assessment_bp
     from .auth.admin_routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .funds.routes import bp as funds_bp
+    from .organisations.document_routes import bp as organisation_documents_bp
     from .organisations.routes import bp as organisations_bp
     from .pages.routes import bp as pages_bp
 
-    for blueprint in (pages_bp, auth_bp, admin_bp, organisations_bp, funds_bp, assessment_bp):
+    for blueprint in (pages_bp, auth_bp, admin_bp, organisations_bp, organisation_documents_bp, applications_bp,
+                      eligibility_routes.bp, section_routes.bp, document_routes.bp, officer_routes.bp, funds_bp,
+                      assessment_bp):
         app.register_blueprint(blueprint)
 
     from . import cli, errors, security

@@ -1,4 +1,4 @@
-"""``flask`` commands: demo data and the first administrator."""
+"""``flask`` commands: demo data, the first administrator, and the jobs cron runs."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(purge_expired_command)
+    app.cli.add_command(send_reminders_command)
 
 
 @click.command("seed-demo")
@@ -73,3 +74,16 @@ def purge_expired_command() -> None:
     deleted = purge_expired_security_records()
     db.session.commit()
     click.echo("Deleted " + ", ".join(f"{count} {kind}" for kind, count in deleted.items()) + ".")
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """E-mail organisations with unsubmitted drafts 7 days and 1 day before the deadline (run it
+    from cron, hourly or daily: each reminder is sent once)."""
+    from .applications.reminders import send_reminders
+    from .dates import clock
+
+    with current_app.test_request_context("/"):  # links in the e-mails are built with url_for
+        sent = send_reminders(clock.now())
+    click.echo(f"Sent {sent} deadline reminder{'' if sent == 1 else 's'}.")

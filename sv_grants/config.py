@@ -54,6 +54,11 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "PROXY_FIX_X_FOR": (0, _int),
     "MAX_CONTENT_LENGTH": (20 * 1024 * 1024, _int),
     "LOG_LEVEL": ("INFO", str),
+    # Uploads live outside static/; point several hosts at one shared directory.
+    "UPLOAD_DIR": (None, str),
+    "MAX_UPLOAD_BYTES": (10 * 1024 * 1024, _int),
+    # clamd as "host:port" or a Unix socket path; empty means files are kept as "not scanned".
+    "CLAMD_ADDRESS": ("", str),
 }
 
 
@@ -78,6 +83,9 @@ def load(app_instance_path: str, overrides: dict[str, Any] | None) -> dict[str, 
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["DATABASE_URL"])
     if not config["MAIL_OUTBOX_DIR"]:
         config["MAIL_OUTBOX_DIR"] = str(Path(app_instance_path) / "outbox")
+
+    if not config["UPLOAD_DIR"]:
+        config["UPLOAD_DIR"] = str(Path(app_instance_path) / "uploads")
 
     production = config["APP_ENV"] == "production"
     config.setdefault("SESSION_COOKIE_SECURE", production)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovPasswordInput, GovRadioInput, GovTextInput
-from wtforms import EmailField, PasswordField, RadioField, SelectMultipleField, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovDateInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovTextInput,
+)
+from wtforms import EmailField, Field, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Email, InputRequired, Length, ValidationError
+
+from .money import gbp
 
 
 class EmailAddressField(EmailField):
@@ -74,3 +85,90 @@ class RadiosField(RadioField):
 
 class BaseForm(FlaskForm):
     """Every form: CSRF protected through Flask-WTF."""
+
+
+def strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def word_count(text: str | None) -> int:
+    # The same rule as GOV.UK Frontend's live count: runs of non-space characters.
+    return len((text or "").split())
+
+
+class _WordCountWidget(GovCharacterCount):
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("maxwords", field.max_words)
+        return params
+
+
+class WordCountField(TextAreaField):
+    """Free text limited in words, with GOV.UK's live word count (checked on the server too)."""
+
+    widget = _WordCountWidget()
+
+    def __init__(self, label: str, max_words: int, required: str | None = None, **kwargs: Any) -> None:
+        self.max_words = max_words
+        validators = [InputRequired(required)] if required else []
+        kwargs.setdefault("validators", validators)
+        kwargs.setdefault("filters", [strip])
+        super().__init__(label, **kwargs)
+
+    def post_validate(self, form: Any, validation_stopped: bool) -> None:
+        if not validation_stopped and word_count(self.data) > self.max_words:
+            self.errors.append(f"{self.label.text} must be {self.max_words} words or fewer")
+
+
+_AMOUNT = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+
+
+def parse_amount(text: str, label: str, example: str = "1500", maximum_pence: int = 100_000_000_00) -> int:
+    """What a person typed ('£1,500', '1500', '1500.00') as pence, or ValueError with the message
+    to show beside the field."""
+    text = (text or "").strip().replace(" ", "")
+    if text.startswith(("-", "−", "£-", "£−")):
+        raise ValueError(f"{label} must be more than £0")
+    match = _AMOUNT.match(text)
+    if not match:
+        raise ValueError(f"{label} must be an amount of money in pounds, like {example}")
+    if match.group(3) and len(match.group(3)) > 3:
+        raise ValueError(f"{label} must not have more than 2 decimal places, like {example}.50")
+    pounds = int(match.group(1).replace(",", ""))
+    pence = pounds * 100 + int((match.group(3) or ".0")[1:].ljust(2, "0"))
+    if pence <= 0:
+        raise ValueError(f"{label} must be more than £0")
+    if pence > maximum_pence:
+        raise ValueError(f"{label} must be {gbp(maximum_pence)} or less")
+    return pence
+
+
+class DateInputField(Field):
+    """A GOV.UK date input (day, month, year) with the design system's error messages."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, required: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("validators", [InputRequired(required)] if required else [])
+        super().__init__(label, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        # Exactly three parts, whatever was posted, so the widget can always redraw them.
+        parts = [str(part).strip() for part in list(valuelist)[:3]]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
+        if missing:
+            raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
+        if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026")
+        try:
+            self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from None
+
+    def _value(self) -> str:
+        return self.data.strftime("%d %m %Y") if self.data else ""

@@ -98,3 +98,15 @@ def organisation_invitation(to: str, organisation: str, invited_by: str, path: s
     _send(to, f"Join {organisation} on {current_app.config['SERVICE_NAME']}",
           "organisation_invitation", organisation=organisation, invited_by=invited_by,
           url=link(path), days=days)
+
+
+def application_submitted(to: str, reference: str, title: str, organisation: str, path: str) -> None:
+    _send(to, f"Application {reference} submitted", "application_submitted", reference=reference,
+          title=title, organisation=organisation, url=link(path))
+
+
+def deadline_reminder(to: str, title: str, organisation: str, round_name: str, closes: str, days: int,
+                      path: str) -> None:
+    when = "tomorrow" if days == 1 else f"in {days} days"
+    _send(to, f"Reminder: {round_name} closes {when}", "deadline_reminder", title=title,
+          organisation=organisation, round_name=round_name, closes=closes, when=when, url=link(path))

@@ -16,7 +16,7 @@ from .conftest import Person, sign_in
 from .helpers import heading
 
 ROLE_HEADINGS = {
-    Role.APPLICANT: "Your organisation",
+    Role.APPLICANT: "Your applications",
     Role.GRANTS_OFFICER: "Funds",
     Role.REVIEWER: "Your reviews",
     Role.FINANCE_OFFICER: "Payments",

@@ -9,7 +9,7 @@ from .models import Role
 
 # (role, endpoint, label): each role's home page, in the order a person with several roles sees.
 ROLE_HOMES: list[tuple[Role, str, str]] = [
-    (Role.APPLICANT, "organisations.dashboard", "Your organisation"),
+    (Role.APPLICANT, "applications.dashboard", "Your applications"),
     (Role.GRANTS_OFFICER, "funds.officer_home", "Funds"),
     (Role.REVIEWER, "assessment.reviewer_home", "Your reviews"),
     (Role.FINANCE_OFFICER, "funds.finance_home", "Payments"),

@@ -175,7 +175,7 @@ def register() -> Response | str:
             start_session(user)
             services.record_sign_in(user, "registration")
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("organisations.dashboard"))
+            return redirect(safe_next(request.args.get("next")) or url_for("applications.dashboard"))
     return render_template("auth/register.html", form=form)
 
 

@@ -36,6 +36,10 @@ class Fund(db.Model):
     # The budget ledger: only ever changed by a conditional UPDATE, so it holds under concurrency.
     committed_pence: Mapped[int] = mapped_column(BigInteger, default=0)
     status: Mapped[str] = mapped_column(String(16), default=FundStatus.DRAFT)
+    # Application references read "SVF-2425-0042": this code, the year's digits, then a number
+    # drawn from the counter by a single UPDATE, so two submissions never share one.
+    reference_code: Mapped[str] = mapped_column(String(8), default="SVF", server_default="SVF")
+    applications_numbered: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     priorities: Mapped[list[Priority]] = relationship(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
@@ -109,3 +109,67 @@ class Invitation(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     invited_by = relationship("User", foreign_keys=[invited_by_id])
+
+
+class DocumentKind(StrEnum):
+    CONSTITUTION = "constitution"
+    ACCOUNTS = "accounts"
+    SAFEGUARDING_POLICY = "safeguarding_policy"
+    INSURANCE = "insurance"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return DOCUMENT_KIND_LABELS[self]
+
+
+DOCUMENT_KIND_LABELS = {
+    DocumentKind.CONSTITUTION: "Constitution or governing document",
+    DocumentKind.ACCOUNTS: "Latest accounts",
+    DocumentKind.SAFEGUARDING_POLICY: "Safeguarding policy",
+    DocumentKind.INSURANCE: "Insurance certificate",
+    DocumentKind.OTHER: "Other document",
+}
+_KINDS = ", ".join(f"'{k.value}'" for k in DocumentKind)
+
+
+class Document(db.Model):
+    """An uploaded file. It belongs to an organisation; ``application_id`` is set for a file added
+    to one application only. The bytes live under UPLOAD_DIR by a random name, never in static/.
+
+    The model sits here, not in ``applications``, because organisations own their documents and
+    must not import the application package that comes after them in the lifecycle.
+    """
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(32), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    scan_status: Mapped[str] = mapped_column(String(16))
+    expires_on: Mapped[date | None] = mapped_column()
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    uploaded_by = relationship("User")
+
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_KINDS})", name="known_kind"),
+        CheckConstraint("scan_status IN ('clean', 'infected', 'not_scanned')", name="known_scan_status"),
+        CheckConstraint("size_bytes > 0", name="not_empty"),
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return DocumentKind(self.kind).label
+
+    def has_expired(self, today: date) -> bool:
+        return self.expires_on is not None and self.expires_on < today

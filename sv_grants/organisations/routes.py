@@ -1,4 +1,4 @@
-"""The applicant's home: their organisation, its members, and joining by invitation."""
+"""An applicant's organisation: its details, its members, and joining by invitation."""
 
 from __future__ import annotations
 
@@ -19,13 +19,6 @@ from .permissions import get_organisation_for
 from .services import OrganisationError
 
 bp = Blueprint("organisations", __name__)
-
-
-@bp.route("/organisation")
-@roles_required(Role.APPLICANT)
-def dashboard() -> str:
-    organisations = services.organisations_of(current_user)
-    return render_template("organisations/dashboard.html", organisations=organisations)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
