@@ -16,6 +16,7 @@ from sqlalchemy import select
 from .auth.models import Role, User, UserRole
 from .auth.passwords import hash_password
 from .dates import LONDON, utcnow
+from .demo_applications import add_documents, add_submitted_application
 from .extensions import db
 from .funds.models import Area, Criterion, Fund, FundStatus, InterventionType, Priority, Round
 from .organisations.models import LegalForm, Membership, Organisation
@@ -68,8 +69,14 @@ class DemoUser:
 
 
 ORGANISATIONS = [
-    ("Darlington Youth Outreach", LegalForm.REGISTERED_CHARITY),
-    ("Durham Night Safe CIC", LegalForm.CIC),
+    ("Darlington Youth Outreach", LegalForm.REGISTERED_CHARITY, {
+        "charity_number": "1187654", "address_line_1": "12 Skinnergate", "town": "Darlington",
+        "postcode": "DL3 7NR", "local_authority_code": "E06000005", "annual_income_pence": 184_500_00,
+        "safeguarding_lead_name": "Grace Okafor", "safeguarding_lead_email": "safeguarding@example.org"}),
+    ("Durham Night Safe CIC", LegalForm.CIC, {
+        "company_number": "12345678", "address_line_1": "4 Claypath", "town": "Durham", "postcode": "DH1 1RH",
+        "local_authority_code": "E06000047", "annual_income_pence": 96_000_00,
+        "safeguarding_lead_name": "Ian Marsh", "safeguarding_lead_email": "ian.marsh@example.org"}),
 ]
 
 USERS = [
@@ -90,9 +97,13 @@ def seed_demo() -> list[DemoUser]:
     _round(fund)
     _intervention_types()
     _areas()
-    organisations = {name: _organisation(name, form) for name, form in ORGANISATIONS}
-    for demo in USERS:
-        _user(demo, organisations)
+    organisations = {name: _organisation(name, form, details) for name, form, details in ORGANISATIONS}
+    users = {demo.email: _user(demo, organisations) for demo in USERS}
+    db.session.flush()
+    for name, organisation in organisations.items():
+        main_contact = next(users[d.email] for d in USERS if d.organisation == name)
+        add_documents(organisation, main_contact)
+    add_submitted_application(organisations["Durham Night Safe CIC"], users["applicant2@example.org"])
     db.session.flush()
     return USERS
 
@@ -128,7 +139,7 @@ def _round(fund: Fund) -> Round:
     if existing is not None:
         return existing
     today = utcnow().astimezone(LONDON).date()
-    opens = datetime.combine(today, time(9, 0), LONDON)
+    opens = datetime.combine(today - timedelta(days=7), time(9, 0), LONDON)  # open whenever the demo starts
     closes = datetime.combine(today + timedelta(weeks=6), time(12, 0), LONDON)
     delivery_from = closes.date() + timedelta(weeks=8)
     round_ = Round(
@@ -174,8 +185,8 @@ def _areas() -> None:
         _get_or_add(Area, code=code, defaults={"name": name, "kind": "local_authority"})
 
 
-def _organisation(name: str, legal_form: LegalForm) -> Organisation:
-    return _get_or_add(Organisation, name=name, defaults={"legal_form": legal_form})
+def _organisation(name: str, legal_form: LegalForm, details: dict[str, Any]) -> Organisation:
+    return _get_or_add(Organisation, name=name, defaults={"legal_form": legal_form, **details})
 
 
 def _user(demo: DemoUser, organisations: dict[str, Organisation]) -> User:

@@ -45,6 +45,7 @@ def app_config(database_url: str, tmp_path: Path, **overrides: Any) -> dict[str,
         "TESTING": True,
         "DATABASE_URL": database_url,
         "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
         "REQUIRE_TWO_FACTOR": True,
         # Cheaper hashing keeps the suite quick; a test checks the production setting separately.
         "PASSWORD_HASH_MEMORY_KIB": 1024,
