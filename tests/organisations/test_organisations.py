@@ -13,7 +13,7 @@ from ..helpers import error_summary, field_error, heading, page, set_up_organisa
 def test_an_applicant_without_an_organisation_is_asked_to_set_one_up(login_as):
     response = login_as(Role.APPLICANT).get("/organisation")
 
-    assert heading(response) == "Your organisation"
+    assert heading(response) == "Your applications"
     button = page(response).find("a", string=lambda text: text and "Set up your organisation" in text)
     assert button is not None
     assert button["href"] == "/organisations/new"
