@@ -16,7 +16,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import EmailField, Field, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, StopValidation, ValidationError
 
 from .money import gbp
 
@@ -44,7 +44,7 @@ class NameField(StringField):
     def __init__(self, label: str = "Full name", required: str = "Enter your full name",
                  **kwargs: Any) -> None:
         kwargs.setdefault("validators", [
-            InputRequired(required),
+            DataRequired(required),  # after stripping: spaces are not a name
             Length(max=200, message=f"{label} must be 200 characters or fewer"),
         ])
         kwargs.setdefault("filters", [lambda v: v.strip() if isinstance(v, str) else v])
@@ -110,7 +110,7 @@ class WordCountField(TextAreaField):
 
     def __init__(self, label: str, max_words: int, required: str | None = None, **kwargs: Any) -> None:
         self.max_words = max_words
-        validators = [InputRequired(required)] if required else []
+        validators = [DataRequired(required)] if required else []  # after stripping: spaces are not an answer
         kwargs.setdefault("validators", validators)
         kwargs.setdefault("filters", [strip])
         super().__init__(label, **kwargs)
@@ -148,9 +148,21 @@ class DateInputField(Field):
 
     widget = GovDateInput()
 
-    def __init__(self, label: str, required: str | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("validators", [InputRequired(required)] if required else [])
+    def __init__(self, label: str, required: str | None = None, message_name: str | None = None,
+                 **kwargs: Any) -> None:
+        self.message_name = message_name  # when the label is a question: "Start date must be…"
+        # Not InputRequired: it reads only the first input (the day), so "month and year only"
+        # would be told to "Enter the date" instead of "must include a day".
+        self.required_message = required
         super().__init__(label, **kwargs)
+
+    def pre_validate(self, form: Any) -> None:
+        if self.required_message and not any(self.raw_data or []):
+            raise StopValidation(self.required_message)
+
+    @property
+    def name_in_messages(self) -> str:
+        return self.message_name or self.label.text.removesuffix(" (optional)")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         # Exactly three parts, whatever was posted, so the widget can always redraw them.
@@ -162,13 +174,13 @@ class DateInputField(Field):
             return
         missing = [name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part]
         if missing:
-            raise ValueError(f"{self.label.text} must include a {' and '.join(missing)}")
+            raise ValueError(f"{self.name_in_messages} must include a {' and '.join(missing)}")
         if not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
-            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026")
+            raise ValueError(f"{self.name_in_messages} must be a real date, like 27 3 2026")
         try:
             self.data = date(int(parts[2]), int(parts[1]), int(parts[0]))
         except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date, like 27 3 2026") from None
+            raise ValueError(f"{self.name_in_messages} must be a real date, like 27 3 2026") from None
 
     def _value(self) -> str:
         return self.data.strftime("%d %m %Y") if self.data else ""

@@ -6,7 +6,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from ..forms import BaseForm, DateInputField, RadiosField, parse_amount, strip
 from ..money import gbp
@@ -62,7 +62,7 @@ def _amount(round_: Any) -> type[QuestionForm]:
                              description=f"This round gives grants of {gbp(round_.min_award_pence)} to "
                                          f"{gbp(round_.max_award_pence)}. An estimate is fine: your budget "
                                          "sets the final amount.",
-                             validators=[InputRequired("Enter how much you will ask for, like 15000")])
+                             validators=[DataRequired("Enter how much you will ask for, like 15000")])
         pence: int = 0
 
         def validate_answer(self, field: StringField) -> None:
@@ -79,6 +79,7 @@ def _amount(round_: Any) -> type[QuestionForm]:
 def _start_date(round_: Any) -> type[QuestionForm]:
     class Form(QuestionForm):
         answer = DateInputField("When will the work start?", required="Enter the date the work will start",
+                                message_name="Start date",
                                 description="For example, 1 4 2025")
 
         def stored_answer(self) -> str:

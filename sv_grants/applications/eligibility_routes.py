@@ -69,7 +69,7 @@ def show_round(organisation_id: int, round_id: int) -> str:
 @bp.route("/organisations/<int:organisation_id>/rounds/<int:round_id>/eligibility/<question>",
           methods=["GET", "POST"])
 @roles_required(Role.APPLICANT)
-def answer_question(organisation_id: int, round_id: int, question: str) -> Response | str:
+def answer_question(organisation_id: int, round_id: int, question: str) -> Response | str | tuple[str, int]:
     organisation = get_organisation_for(current_user, organisation_id)
     round_ = _open_round(round_id)
     if question not in QUESTIONS:
@@ -100,7 +100,8 @@ def answer_question(organisation_id: int, round_id: int, question: str) -> Respo
                     question=QUESTIONS[position - 1]) if position
             else url_for(".show_round", organisation_id=organisation.id, round_id=round_.id))
     return render_template("applications/eligibility_question.html", form=form, organisation=organisation,
-                           round=round_, question=question, back=back, position=position + 1, count=len(QUESTIONS))
+                           round=round_, question=question, back=back, position=position + 1,
+                           count=len(QUESTIONS)), 400 if form.errors else 200
 
 
 def describe(question: str, answer: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..dates import format_date
 from ..forms import (
@@ -68,7 +68,7 @@ def _is_blank(field: Any) -> bool:
 
 class AboutForm(SectionForm):
     title = StringField("Project title", widget=GovTextInput(), filters=[strip], validators=[
-        InputRequired("Enter the title of your project"),
+        DataRequired("Enter the title of your project"),
         Length(max=100, message="Project title must be 100 characters or fewer")])
     summary = WordCountField("Summary", 100, required="Enter a summary of your project",
                              description="In 100 words or fewer. We publish this if you are funded.")
@@ -85,7 +85,7 @@ class ReachForm(SectionForm):
                                validators=[InputRequired("Select who the project is for")])
     people_expected = StringField("How many people do you expect to reach?", widget=GovTextInput(),
                                   filters=[strip], description="The number of different people, like 120",
-                                  validators=[InputRequired("Enter how many people you expect to reach, like 120")])
+                                  validators=[DataRequired("Enter how many people you expect to reach, like 120")])
     referral_routes = WordCountField("How will people be referred to you or found?", 250,
                                      required="Enter how people will be referred to you or found",
                                      description="For example schools, youth offending teams, police or outreach. "
@@ -207,14 +207,18 @@ class _Row(Form):
         return all(not (field.data or "").strip() for field in self if isinstance(field.data, str | None))
 
 
+def _refresh_errors(rows: FieldList) -> None:
+    """A FieldList gathers its rows' errors while it validates; messages added afterwards must be
+    gathered again, or the error summary would miss them."""
+    rows.errors = [row.errors for row in rows] if any(row.errors for row in rows) else []
+
+
 class BudgetLineRow(_Row):
-    category = SelectField("Category", widget=GovSelect(),
+    # validate_choice is off: the section form names the row in its own message instead.
+    category = SelectField("Category", widget=GovSelect(), validate_choice=False,
                            choices=[("", "Select a category"), *((c, label) for c, label, _ in BUDGET_CATEGORIES)])
     description = StringField("Description", widget=GovTextInput(), filters=[strip])
     amount = StringField("Amount", widget=GovTextInput(), filters=[strip])
-
-    def pre_validate(self, form: Any) -> None:  # a tampered category is caught by check_budget
-        pass
 
 
 class BudgetForm(SectionForm):
@@ -259,6 +263,7 @@ class BudgetForm(SectionForm):
                 self.lines[-1].form.amount.errors = [
                     f"The total, {gbp(total)}, must be between {gbp(low)} and {gbp(high)}"]
                 valid = False
+        _refresh_errors(self.lines)
         return valid
 
 
@@ -267,10 +272,7 @@ class OutputRow(_Row):
                           description="For example, mentoring sessions delivered")
     unit = StringField("Unit", widget=GovTextInput(), filters=[strip], description="For example, sessions")
     target = StringField("Target", widget=GovTextInput(), filters=[strip])
-    priority = SelectField("Priority", widget=GovSelect(), choices=[])
-
-    def pre_validate(self, form: Any) -> None:
-        pass
+    priority = SelectField("Priority", widget=GovSelect(), choices=[], validate_choice=False)
 
 
 class OutcomeRow(_Row):
@@ -329,6 +331,8 @@ class OutputsForm(SectionForm):
                 self.outputs[0].form.measure.errors = ["Enter at least one planned output"]
             if all(row.form.is_blank() for row in self.outcomes):
                 self.outcomes[0].form.indicator.errors = ["Enter at least one planned outcome"]
+        _refresh_errors(self.outputs)
+        _refresh_errors(self.outcomes)
         return not any(row.form.errors for row in [*self.outputs, *self.outcomes])
 
 

@@ -247,7 +247,7 @@ def _save_safeguarding(application: Application, form: SafeguardingForm) -> None
 def _safeguarding_extras(application: Application, form: Any) -> dict[str, Any]:
     return {"upload_url": url_for("organisation_documents.upload_document",
                                   organisation_id=application.organisation_id,
-                                  **{"return": url_for(".edit_section", application_id=application.id,
+                                  **{"return": url_for("sections.edit_section", application_id=application.id,
                                                        key="safeguarding")})}
 
 
@@ -274,7 +274,7 @@ def _save_documents(application: Application, form: DocumentsForm) -> None:
 
 
 def _documents_extras(application: Application, form: Any) -> dict[str, Any]:
-    here = url_for(".edit_section", application_id=application.id, key="documents")
+    here = url_for("sections.edit_section", application_id=application.id, key="documents")
     return {"upload_url": url_for("organisation_documents.upload_document",
                                   organisation_id=application.organisation_id, **{"return": here}),
             "extra_documents": services.extra_documents(application),

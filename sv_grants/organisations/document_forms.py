@@ -16,24 +16,13 @@ from .documents import ORGANISATION_KINDS
 ALLOWED_TYPES = "PDF, Word (DOCX), Excel (XLSX), OpenDocument text (ODT), JPEG or PNG"
 
 
-class OptionalDateInputField(DateInputField):
-    """A date input labelled "(optional)" whose messages name the question without that word,
-    as GOV.UK error messages do: "Expiry date must be a real date", not "Expiry date (optional) …"."""
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(error).replace(" (optional)", "", 1)) from None
-
-
 class UploadDocumentForm(BaseForm):
     kind = RadiosField(
         "What is the document?",
         choices=[(kind.value, kind.label) for kind in ORGANISATION_KINDS],
         validators=[InputRequired("Select what the document is")],
     )
-    expires_on = OptionalDateInputField(
+    expires_on = DateInputField(
         "Expiry date (optional)",
         description="For example, insurance certificates have an end date. Leave blank if it does not expire",
     )

@@ -6,7 +6,7 @@ from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextInput
 from wtforms import StringField, SubmitField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from ..forms import BaseForm, EmailAddressField, NameField, RadiosField
 from ..money import parse_pounds
@@ -49,21 +49,21 @@ class ProfileForm(OrganisationForm):
                                  description="Companies, CICs and charitable companies have one. "
                                              "It is 8 characters, like 01234567")
     address_line_1 = StringField("Address line 1", widget=GovTextInput(), filters=[_strip], validators=[
-        InputRequired("Enter the first line of your registered address"),
+        DataRequired("Enter the first line of your registered address"),
         Length(max=200, message="Address line 1 must be 200 characters or fewer")])
     address_line_2 = StringField("Address line 2 (optional)", widget=GovTextInput(), filters=[_strip],
                                  validators=[Length(max=200, message="Address line 2 must be 200 characters or fewer")])
     town = StringField("Town or city", widget=GovTextInput(), filters=[_strip], validators=[
-        InputRequired("Enter the town or city"),
+        DataRequired("Enter the town or city"),
         Length(max=100, message="Town or city must be 100 characters or fewer")])
     postcode = StringField("Postcode", widget=GovTextInput(), filters=[_strip],
-                           validators=[InputRequired("Enter the postcode")])
+                           validators=[DataRequired("Enter the postcode")])
     local_authority = RadiosField(
         "Which council area is your registered address in?", choices=[],
         validators=[InputRequired("Select the council area of your registered address")])
     annual_income = StringField("Annual income", widget=GovTextInput(), filters=[_strip],
                                 description="Total income in your latest accounts, in pounds, like 85000",
-                                validators=[InputRequired("Enter your annual income, like 85000")])
+                                validators=[DataRequired("Enter your annual income, like 85000")])
     safeguarding_lead_name = NameField("Safeguarding lead's full name",
                                        required="Enter the full name of your safeguarding lead")
     safeguarding_lead_email = EmailAddressField("Safeguarding lead's email address",

@@ -53,5 +53,5 @@ def test_the_applicant_home_page_passes_axe(live_server, page, make_user):
     page.get_by_label("Password", exact=True).fill(applicant.password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/organisation")
-    assert page.get_by_role("heading", level=1).inner_text() == "Your organisation"
+    assert page.get_by_role("heading", level=1).inner_text() == "Your applications"
     assert accessibility_violations(page) == []
