@@ -266,7 +266,9 @@ def submission_problems(application: Application, today: date) -> list[str]:
         problems.append("The budget total must be within the round's limits")
     for kind in REQUIRED_DOCUMENTS:
         document = attached(application, kind)
-        if document is not None and document.has_expired(today):
+        if document is not None and document.removed_at is not None:
+            problems.append(f"Your {DocumentKind(kind).label.lower()} has been removed: choose another")
+        elif document is not None and document.has_expired(today):
             problems.append(f"Your {DocumentKind(kind).label.lower()} has expired: upload a current one")
     return problems
 
