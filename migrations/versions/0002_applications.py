@@ -6,9 +6,8 @@ Revises: 0001_foundation
 Create Date: 2026-11-21 20:15:43.081856
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0002_applications'
