@@ -25,7 +25,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1, x_host=1
         )
 
+    from . import urls
     from .extensions import csrf, db, login_manager, migrate
+
+    urls.init_app(app)  # before any blueprint's routes are built
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"),

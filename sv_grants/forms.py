@@ -18,7 +18,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, Field, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, StopValidation, ValidationError
 
-from .money import gbp
+from .money import gbp, parse_pounds
 
 
 class EmailAddressField(EmailField):
@@ -120,22 +120,21 @@ class WordCountField(TextAreaField):
             self.errors.append(f"{self.label.text} must be {self.max_words} words or fewer")
 
 
-_AMOUNT = re.compile(r"^£?\s*(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_TOO_PRECISE = re.compile(r"\.\d{3,}$")
 
 
 def parse_amount(text: str, label: str, example: str = "1500", maximum_pence: int = 100_000_000_00) -> int:
     """What a person typed ('£1,500', '1500', '1500.00') as pence, or ValueError with the message
-    to show beside the field."""
+    to show beside the field. ``money.parse_pounds`` reads the number; this says what is wrong."""
     text = (text or "").strip().replace(" ", "")
     if text.startswith(("-", "−", "£-", "£−")):
         raise ValueError(f"{label} must be more than £0")
-    match = _AMOUNT.match(text)
-    if not match:
-        raise ValueError(f"{label} must be an amount of money in pounds, like {example}")
-    if match.group(3) and len(match.group(3)) > 3:
-        raise ValueError(f"{label} must not have more than 2 decimal places, like {example}.50")
-    pounds = int(match.group(1).replace(",", ""))
-    pence = pounds * 100 + int((match.group(3) or ".0")[1:].ljust(2, "0"))
+    try:
+        pence = parse_pounds(text)
+    except ValueError:
+        if _TOO_PRECISE.search(text) and _TOO_PRECISE.sub("", text).lstrip("£").replace(",", "").isdigit():
+            raise ValueError(f"{label} must not have more than 2 decimal places, like {example}.50") from None
+        raise ValueError(f"{label} must be an amount of money in pounds, like {example}") from None
     if pence <= 0:
         raise ValueError(f"{label} must be more than £0")
     if pence > maximum_pence:

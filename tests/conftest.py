@@ -32,7 +32,7 @@ from sv_grants.config import normalise_database_url
 from sv_grants.dates import clock
 from sv_grants.extensions import db
 
-from .helpers import Outbox, submit_form
+from .helpers import Outbox, Setting, open_round, submit_form
 
 CONFIGURED_URL = os.environ.get("DATABASE_URL", "")
 USES_POSTGRES = CONFIGURED_URL.startswith(("postgres://", "postgresql"))
@@ -125,6 +125,12 @@ def app(make_app: Any) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def setting(app: Flask) -> Setting:
+    """The demo fund's shape: four priorities and a round open now (see ``helpers.open_round``)."""
+    return open_round(app)
 
 
 @pytest.fixture

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import email
+import io
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -12,13 +14,26 @@ from typing import Any
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
 from sv_grants.audit.models import AuditEvent
 from sv_grants.auth.models import User
+from sv_grants.dates import clock
 from sv_grants.extensions import db
+from sv_grants.funds.models import Area, Fund, InterventionType, Priority, Round
 from sv_grants.organisations import services as organisation_services
-from sv_grants.organisations.models import LegalForm
+from sv_grants.organisations.documents import upload_document
+from sv_grants.organisations.models import DocumentKind, LegalForm, Organisation
+
+
+def real_pdf(text: str = "A real PDF") -> bytes:
+    """A small but genuine PDF, drawn with ReportLab."""
+    buffer = io.BytesIO()
+    drawing = canvas.Canvas(buffer)
+    drawing.drawString(72, 720, text)
+    drawing.save()
+    return buffer.getvalue()
 
 
 def page(response: Any) -> BeautifulSoup:
@@ -98,3 +113,53 @@ def set_up_organisation(app: Flask, user_id: int, name: str = "Eastside Youth Tr
         organisation = organisation_services.create_organisation(db.session.get(User, user_id), name, legal_form)
         db.session.commit()
         return organisation.id
+
+
+@dataclass
+class Setting:
+    fund_id: int
+    round_id: int
+    priority_ids: list[int]
+    intervention_id: int
+
+
+def open_round(app: Flask) -> Setting:
+    """A £500,000 fund with four priorities, its two council areas and a round open for six more
+    weeks (delivery from 1 April 2025 to 31 March 2026, grants of £2,000 to £50,000)."""
+    now = clock.now()
+    with app.app_context():
+        fund = Fund(slug="svpf-2024-25", name="Serious Violence Prevention Fund", funder_name="The PCC",
+                    financial_year="2024/25", total_pence=500_000_00, status="open")
+        fund.priorities = [Priority(code=f"P{n}", title=title, position=n) for n, title in enumerate(
+            ["Early intervention", "Places", "Weapons", "Communities"], start=1)]
+        round_ = Round(fund=fund, name="Round 1", opens_at=now - timedelta(days=7), closes_at=now + timedelta(days=42),
+                       delivery_from=date(2025, 4, 1), delivery_until=date(2026, 3, 31),
+                       min_award_pence=2_000_00, max_award_pence=50_000_00)
+        kind = InterventionType(name="Mentoring", impact_rating="moderate")
+        db.session.add_all([fund, round_, kind,
+                            Area(code="E06000047", name="County Durham", kind="local_authority"),
+                            Area(code="E06000005", name="Darlington", kind="local_authority")])
+        db.session.commit()
+        return Setting(fund.id, round_.id, [p.id for p in fund.priorities], kind.id)
+
+
+def complete_organisation(app: Flask, user_id: int, name: str = "Eastside Youth Trust",
+                          documents: bool = True) -> int:
+    """An organisation ready to apply: full details and, unless told not to, its three documents."""
+    organisation_id = set_up_organisation(app, user_id, name, LegalForm.REGISTERED_CHARITY)
+    with app.test_request_context():
+        organisation = db.session.get(Organisation, organisation_id)
+        organisation.charity_number = "1234567"
+        organisation.address_line_1 = "1 High Street"
+        organisation.town = "Darlington"
+        organisation.postcode = "DL1 1AA"
+        organisation.local_authority_code = "E06000005"
+        organisation.annual_income_pence = 85_000_00
+        organisation.safeguarding_lead_name = "Sam Lead"
+        organisation.safeguarding_lead_email = "lead@example.org"
+        if documents:
+            actor = db.session.get(User, user_id)
+            for kind in (DocumentKind.CONSTITUTION, DocumentKind.ACCOUNTS, DocumentKind.SAFEGUARDING_POLICY):
+                upload_document(actor, organisation, kind, f"{kind.value}.pdf", real_pdf(kind.value), None)
+        db.session.commit()
+    return organisation_id

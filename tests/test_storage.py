@@ -24,7 +24,6 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 from PIL import Image
-from reportlab.pdfgen import canvas
 
 from sv_grants import storage
 from sv_grants.storage import (
@@ -40,6 +39,8 @@ from sv_grants.storage import (
     scanner_for,
 )
 
+from .helpers import real_pdf
+
 MIB = 1024 * 1024
 # Split so that antivirus on a developer's machine does not quarantine this test file.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
@@ -49,14 +50,6 @@ CONTENT_TYPES_XML = (
 DAMAGED = "The selected file is damaged and could not be opened — save it again and upload the new copy"
 UNSAFE = "The selected file could not be opened safely — save it again and upload the new copy"
 BAD_NAME = "The file name must not contain slashes or '..' — rename the file and try again"
-
-
-def real_pdf() -> bytes:
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer)
-    page.drawString(72, 720, "Youth diversion project: budget")
-    page.save()
-    return buffer.getvalue()
 
 
 def real_image(image_format: str) -> bytes:

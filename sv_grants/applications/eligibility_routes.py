@@ -19,7 +19,7 @@ from ..dates import clock, format_date
 from ..extensions import db
 from ..forms import BaseForm
 from ..funds.models import Priority, Round
-from ..money import gbp
+from ..money import gbp, pounds_for_input
 from ..organisations.models import LegalForm, Organisation
 from ..organisations.permissions import get_organisation_for
 from . import services
@@ -52,8 +52,7 @@ def _form_data(question: str, answer: str | None) -> dict[str, Any] | None:
     if question == "start_date":
         return {"answer": date.fromisoformat(answer)}
     if question == "amount":
-        pounds, pence = divmod(int(answer), 100)
-        return {"answer": f"{pounds}.{pence:02d}" if pence else str(pounds)}
+        return {"answer": pounds_for_input(int(answer))}
     return {"answer": answer}
 
 

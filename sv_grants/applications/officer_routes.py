@@ -35,7 +35,7 @@ def list_applications(round_id: int) -> str:
         Application.round_id == round_.id, Application.status.in_(VISIBLE))
     if status in {s.value for s in VISIBLE}:
         statement = statement.where(Application.status == status)
-    if priority.isdigit():
+    if priority.isdigit() and len(priority) <= 9:  # an id, not a number too big for the column
         statement = statement.where(Application.priorities.any(
             (ApplicationPriority.priority_id == int(priority)) & ApplicationPriority.is_primary))
     if query:

@@ -16,8 +16,8 @@ from .. import notifications
 from ..dates import format_datetime
 from ..extensions import db
 from ..funds.models import Round
+from ..organisations.services import member_emails
 from .models import Application, ApplicationStatus, Reminder
-from .services import member_emails
 
 # (kind, how long before the deadline it becomes due, days named in the e-mail), most urgent first.
 REMINDERS = (("1_day", timedelta(days=1), 1), ("7_days", timedelta(days=7), 7))

@@ -12,7 +12,7 @@ from ..auth.models import Role
 from ..auth.permissions import roles_required
 from ..dates import clock
 from ..extensions import db
-from ..organisations.services import organisations_of
+from ..organisations.services import member_emails, organisations_of
 from . import services
 from .forms import SubmitForm, WithdrawForm
 from .models import ApplicationStatus, SectionStatus
@@ -85,7 +85,7 @@ def submit_application(application_id: int) -> BaseResponse | tuple[str, int]:
         db.session.rollback()
         return _check_page(application, form, error=str(problem), status=400)
     db.session.commit()
-    for email in services.member_emails(application.organisation):
+    for email in member_emails(application.organisation):
         notifications.application_submitted(email, application.reference, application.display_title,
                                             application.organisation.name,
                                             url_for(".show_application", application_id=application.id))

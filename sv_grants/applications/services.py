@@ -15,10 +15,10 @@ from sqlalchemy import func, select, update
 
 from ..audit.services import record
 from ..auth.models import User
-from ..dates import clock
+from ..dates import clock, format_date
 from ..extensions import db
 from ..funds.models import Fund, Round
-from ..organisations.models import Document, DocumentKind, Membership, Organisation
+from ..organisations.models import Document, DocumentKind, Organisation
 from .models import (
     Application,
     ApplicationDocument,
@@ -267,9 +267,11 @@ def submission_problems(application: Application, today: date) -> list[str]:
     for kind in REQUIRED_DOCUMENTS:
         document = attached(application, kind)
         if document is not None and document.removed_at is not None:
-            problems.append(f"Your {DocumentKind(kind).label.lower()} has been removed: choose another")
+            problems.append(f"The document chosen as your {DocumentKind(kind).label.lower()} has been removed: "
+                            "choose another")
         elif document is not None and document.has_expired(today):
-            problems.append(f"Your {DocumentKind(kind).label.lower()} has expired: upload a current one")
+            problems.append(f"The document chosen as your {DocumentKind(kind).label.lower()} expired on "
+                            f"{format_date(document.expires_on)}: upload a current one")
     return problems
 
 
@@ -332,13 +334,6 @@ def applications_of(organisations: list[Organisation]) -> list[Application]:
     return list(db.session.scalars(
         select(Application).where(Application.organisation_id.in_([o.id for o in organisations]))
         .order_by(Application.created_at.desc())
-    ))
-
-
-def member_emails(organisation: Organisation) -> list[str]:
-    return list(db.session.scalars(
-        select(User.email).join(Membership, Membership.user_id == User.id)
-        .where(Membership.organisation_id == organisation.id, User.is_active.is_(True)).order_by(User.email)
     ))
 
 

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response
 
 from ..dates import utcnow
 from ..extensions import db
+from ..urls import safe_next
 from . import services
 from . import two_factor as totp
 from .forms import ForgottenPasswordForm, RegisterForm, SetPasswordForm, SignInForm, TwoFactorForm
@@ -30,13 +31,6 @@ PENDING_LIFETIME = timedelta(minutes=10)
 
 def _client_ip() -> str:
     return request.remote_addr or "unknown"
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never an absolute URL or a scheme-relative one."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
 
 
 def _field_error(form: FlaskForm, error: AuthError, default_field: str) -> None:

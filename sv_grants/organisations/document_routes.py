@@ -5,7 +5,7 @@ Downloads are served by ``documents.download_document``, which also serves appli
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -17,6 +17,7 @@ from ..auth.permissions import roles_required
 from ..dates import clock
 from ..extensions import db
 from ..forms import BaseForm
+from ..urls import safe_next
 from . import documents as document_services
 from .document_forms import UploadDocumentForm
 from .models import DocumentKind
@@ -83,12 +84,6 @@ def remove_document(organisation_id: int, document_id: int) -> Response:
 
 
 def safe_return_path(value: str | None) -> str | None:
-    """``value`` if it is a path within an application on this site, else None (no open redirects)."""
-    if not value or not value.startswith("/applications/") or "//" in value or "\\" in value:
-        return None
-    if any(character.isspace() or not character.isprintable() for character in value):
-        return None
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return None
-    return value
+    """``value`` if it is a safe path within an application on this site, else None."""
+    target = safe_next(value)
+    return target if target and target.startswith("/applications/") else None

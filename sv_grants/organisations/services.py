@@ -36,6 +36,13 @@ def is_member(user: User, organisation: Organisation) -> bool:
     ) is not None
 
 
+def member_emails(organisation: Organisation) -> list[str]:
+    return list(db.session.scalars(
+        select(User.email).join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation.id, User.is_active.is_(True)).order_by(User.email)
+    ))
+
+
 def create_organisation(actor: User, name: str, legal_form: LegalForm) -> Organisation:
     organisation = Organisation(name=name.strip(), legal_form=legal_form, created_by_id=actor.id)
     organisation.memberships.append(Membership(user_id=actor.id, is_main_contact=True))

@@ -17,8 +17,7 @@ from sv_grants.funds.models import Round
 from sv_grants.organisations.models import Document, Membership
 
 from ..conftest import sign_in
-from ..helpers import csrf_token
-from .conftest import complete_organisation
+from ..helpers import complete_organisation, csrf_token
 from .journey import complete_every_section, start_application
 
 

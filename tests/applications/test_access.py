@@ -20,8 +20,7 @@ from sv_grants.auth.models import Role
 from sv_grants.extensions import db
 from sv_grants.organisations.models import Document
 
-from ..helpers import csrf_token, heading, page
-from .conftest import pdf_bytes
+from ..helpers import csrf_token, heading, page, real_pdf
 from .factories import document_count, other_applicant, post_submit, ready_draft, stored_files
 from .journey import application, section_url, start_application
 
@@ -37,7 +36,7 @@ class FirstOrganisation:
 
 def upload_extra(client: FlaskClient, application_id: int, name: str = "Letter.pdf") -> Any:
     token = csrf_token(client.get(section_url(application_id, "documents")))
-    fields = MultiDict({"csrf_token": token, "file": FileStorage(io.BytesIO(pdf_bytes(name)), name)})
+    fields = MultiDict({"csrf_token": token, "file": FileStorage(io.BytesIO(real_pdf(name)), name)})
     body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
     return client.post(f"/applications/{application_id}/documents", input_stream=body, content_length=length,
                        content_type=f'multipart/form-data; boundary="{boundary}"')
@@ -84,7 +83,7 @@ def answers(client: FlaskClient, requests: list[tuple[str, str]]) -> dict[str, i
         if method == "GET":
             response = client.get(path)
         elif path.endswith("/documents"):
-            fields = MultiDict({"csrf_token": token, "file": FileStorage(io.BytesIO(pdf_bytes()), "mine.pdf")})
+            fields = MultiDict({"csrf_token": token, "file": FileStorage(io.BytesIO(real_pdf()), "mine.pdf")})
             body, length, boundary = stream_encode_multipart(fields, use_tempfile=False)
             response = client.post(path, input_stream=body, content_length=length,
                                    content_type=f'multipart/form-data; boundary="{boundary}"')

@@ -19,8 +19,7 @@ from sv_grants.auth.models import Role
 from sv_grants.extensions import db
 from sv_grants.organisations.models import Document, DocumentKind
 
-from ..helpers import csrf_token, error_summary, field_error, page
-from .conftest import pdf_bytes
+from ..helpers import csrf_token, error_summary, field_error, page, real_pdf
 from .factories import document_count, post_submit, ready_draft, stored_files, submitted
 from .journey import section_url, start_application
 
@@ -79,7 +78,7 @@ def test_a_real_pdf_is_accepted_listed_and_attached_to_the_application(
         app: Flask, applicant: FlaskClient, draft_id: int) -> None:
     files_before = stored_files(app)
 
-    response = upload(applicant, draft_id, "Letter of support.pdf", pdf_bytes("We support this project"))
+    response = upload(applicant, draft_id, "Letter of support.pdf", real_pdf("We support this project"))
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith(section_url(draft_id, "documents"))
@@ -108,12 +107,12 @@ def zip_bomb_docx() -> bytes:
 REFUSALS = [
     pytest.param("report.pdf", lambda: b"<!doctype html><html><body><script>alert(1)</script></body></html>",
                  "The file's content does not match its name: it ends .pdf but is not a PDF", id="html-named-pdf"),
-    pytest.param("big.pdf", lambda: pdf_bytes() + b"\0" * (11 * 1024 * 1024),
+    pytest.param("big.pdf", lambda: real_pdf() + b"\0" * (11 * 1024 * 1024),
                  "The selected file must be smaller than 10MB", id="eleven-megabytes"),
     pytest.param("bid.docx", zip_bomb_docx,
                  "The selected file could not be opened safely — save it again and upload the new copy",
                  id="docx-zip-bomb"),
-    pytest.param("../../evil.pdf", pdf_bytes,
+    pytest.param("../../evil.pdf", real_pdf,
                  "The file name must not contain slashes or '..' — rename the file and try again",
                  id="path-in-name"),
 ]
@@ -142,7 +141,7 @@ def test_a_refused_upload_shows_why_on_the_documents_page_and_stores_nothing(
 def test_officers_see_files_on_a_submitted_application_marked_not_scanned(
         app: Flask, applicant: FlaskClient, setting: Any, login_as: Any) -> None:
     application_id = ready_draft(applicant, app, setting)
-    assert upload(applicant, application_id, "Evaluation.pdf", pdf_bytes("Evaluation")).status_code == 302
+    assert upload(applicant, application_id, "Evaluation.pdf", real_pdf("Evaluation")).status_code == 302
     assert post_submit(applicant, application_id).status_code == 302
     officer = login_as(Role.GRANTS_OFFICER)
 

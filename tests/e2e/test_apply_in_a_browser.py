@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
-from reportlab.pdfgen import canvas
 
-from ..applications.conftest import Setting, setting  # noqa: F401  (the fund, priorities, round and areas)
+from ..helpers import Setting, real_pdf
 from .conftest import accessibility_violations
 
 pytestmark = pytest.mark.browser
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.browser
 ORGANISATION = "Darlington Youth Outreach"
 APPLICANT = "Amira Khan"
 TITLE = "Safe Streets Mentoring"
-
-
-@pytest.fixture
-def app(make_app: Any, tmp_path: Path) -> Flask:
-    return make_app(UPLOAD_DIR=str(tmp_path / "uploads"))
 
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -55,9 +49,7 @@ class Axe:
 
 
 def make_pdf(path: Path, text: str) -> Path:
-    drawing = canvas.Canvas(str(path))
-    drawing.drawString(72, 720, text)
-    drawing.save()
+    path.write_bytes(real_pdf(text))
     return path
 
 
@@ -259,7 +251,7 @@ def answer_declaration(page: Page) -> None:
 
 
 def test_a_new_applicant_applies_and_submits_and_every_page_passes_axe(
-        app: Flask, live_server: str, page: Page, setting: Setting, tmp_path: Path) -> None:  # noqa: F811
+        app: Flask, live_server: str, page: Page, setting: Setting, tmp_path: Path) -> None:
     axe = Axe(page)
 
     register_and_set_up_organisation(page, axe, live_server)

@@ -8,7 +8,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from reportlab.pdfgen import canvas
 from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import stream_encode_multipart
@@ -20,22 +19,9 @@ from sv_grants.extensions import db
 from sv_grants.organisations.document_routes import safe_return_path
 from sv_grants.organisations.models import Document
 
-from ..helpers import csrf_token, error_summary, field_error, heading, page, set_up_organisation
+from ..helpers import csrf_token, error_summary, field_error, heading, page, real_pdf, set_up_organisation
 
 BAD_NAME = "The file name must not contain slashes or '..' — rename the file and try again"
-
-
-def real_pdf(text: str = "Eastside Youth Trust: constitution") -> bytes:
-    buffer = io.BytesIO()
-    sheet = canvas.Canvas(buffer)
-    sheet.drawString(72, 720, text)
-    sheet.save()
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def app(make_app, tmp_path):
-    return make_app(UPLOAD_DIR=str(tmp_path / "uploads"))
 
 
 @pytest.fixture
