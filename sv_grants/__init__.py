@@ -54,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from .applications import document_routes, eligibility_routes, officer_routes, section_routes
     from .applications.routes import bp as applications_bp
+    from .assessment import applicant_routes, panel_routes
+    from .assessment import hooks as assessment_hooks
+    from .assessment import officer_routes as assessment_officer_routes
     from .assessment.routes import bp as assessment_bp
     from .auth.admin_routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
@@ -64,8 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     for blueprint in (pages_bp, auth_bp, admin_bp, organisations_bp, organisation_documents_bp, applications_bp,
                       eligibility_routes.bp, section_routes.bp, document_routes.bp, officer_routes.bp, funds_bp,
-                      assessment_bp):
+                      assessment_bp, assessment_officer_routes.bp, panel_routes.bp, applicant_routes.bp):
         app.register_blueprint(blueprint)
+    assessment_hooks.init_app(app)
 
     from . import cli, errors, security
 

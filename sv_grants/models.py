@@ -10,6 +10,15 @@ from .applications.models import (
     PlannedOutput,
     Reminder,
 )
+from .assessment.models import (
+    Assignment,
+    Clarification,
+    Decision,
+    EligibilityCheck,
+    Moderation,
+    Review,
+    Score,
+)
 from .audit.models import AuditEvent
 from .auth.models import AccountToken, SignInAttempt, User, UserRole, UserSession
 from .funds.models import Area, Criterion, Fund, InterventionType, Priority, Round
@@ -22,20 +31,27 @@ __all__ = [
     "ApplicationPriority",
     "ApplicationSection",
     "Area",
+    "Assignment",
     "AuditEvent",
     "BudgetLine",
+    "Clarification",
     "Criterion",
+    "Decision",
     "Document",
+    "EligibilityCheck",
     "Fund",
     "InterventionType",
     "Invitation",
     "Membership",
+    "Moderation",
     "Organisation",
     "PlannedOutcome",
     "PlannedOutput",
     "Priority",
     "Reminder",
+    "Review",
     "Round",
+    "Score",
     "SignInAttempt",
     "User",
     "UserRole",

@@ -110,3 +110,24 @@ def deadline_reminder(to: str, title: str, organisation: str, round_name: str, c
     when = "tomorrow" if days == 1 else f"in {days} days"
     _send(to, f"Reminder: {round_name} closes {when}", "deadline_reminder", title=title,
           organisation=organisation, round_name=round_name, closes=closes, when=when, url=link(path))
+
+
+def reviews_assigned(to: str, name: str, count: int, round_name: str, path: str) -> None:
+    plural = "application" if count == 1 else "applications"
+    _send(to, f"{count} {plural} to review for {round_name}", "reviews_assigned", name=name, count=count,
+          plural=plural, round_name=round_name, url=link(path))
+
+
+def clarification_asked(to: str, reference: str, title: str, path: str) -> None:
+    _send(to, f"A question about application {reference}", "clarification_asked", reference=reference,
+          title=title, url=link(path))
+
+
+def clarification_answered(to: str, name: str, reference: str, path: str) -> None:
+    _send(to, f"Answer received for application {reference}", "clarification_answered", name=name,
+          reference=reference, url=link(path))
+
+
+def decision_made(to: str, reference: str, title: str, organisation: str, path: str) -> None:
+    _send(to, f"Decision on application {reference}", "decision_made", reference=reference, title=title,
+          organisation=organisation, url=link(path))

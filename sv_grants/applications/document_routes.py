@@ -12,7 +12,7 @@ from ..auth.permissions import roles_required
 from ..extensions import db
 from ..forms import BaseForm
 from ..organisations.documents import upload_document
-from ..organisations.models import DocumentKind
+from ..organisations.models import Document, DocumentKind
 from . import services
 from .permissions import get_document_for, get_editable_application_for
 from .section_routes import HANDLERS, render_section
@@ -23,7 +23,11 @@ bp = Blueprint("documents", __name__)
 @bp.route("/documents/<int:document_id>")
 @roles_required(Role.APPLICANT, Role.GRANTS_OFFICER)
 def download_document(document_id: int) -> Response:
-    document = get_document_for(current_user, document_id)
+    return send_document(get_document_for(current_user, document_id))
+
+
+def send_document(document: Document) -> Response:
+    """The stored file, for a caller that has already checked who may have it."""
     try:
         path = storage.path_of(document.stored_name, current_app.config["UPLOAD_DIR"])
     except ValueError:

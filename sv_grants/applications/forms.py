@@ -207,7 +207,7 @@ class _Row(Form):
         return all(not (field.data or "").strip() for field in self if isinstance(field.data, str | None))
 
 
-def _refresh_errors(rows: FieldList) -> None:
+def refresh_errors(rows: FieldList) -> None:
     """A FieldList gathers its rows' errors while it validates; messages added afterwards must be
     gathered again, or the error summary would miss them."""
     rows.errors = [row.errors for row in rows] if any(row.errors for row in rows) else []
@@ -263,7 +263,7 @@ class BudgetForm(SectionForm):
                 self.lines[-1].form.amount.errors = [
                     f"The total, {gbp(total)}, must be between {gbp(low)} and {gbp(high)}"]
                 valid = False
-        _refresh_errors(self.lines)
+        refresh_errors(self.lines)
         return valid
 
 
@@ -331,8 +331,8 @@ class OutputsForm(SectionForm):
                 self.outputs[0].form.measure.errors = ["Enter at least one planned output"]
             if all(row.form.is_blank() for row in self.outcomes):
                 self.outcomes[0].form.indicator.errors = ["Enter at least one planned outcome"]
-        _refresh_errors(self.outputs)
-        _refresh_errors(self.outcomes)
+        refresh_errors(self.outputs)
+        refresh_errors(self.outcomes)
         return not any(row.form.errors for row in [*self.outputs, *self.outcomes])
 
 

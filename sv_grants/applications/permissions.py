@@ -6,6 +6,8 @@ application once it is submitted. Anyone else gets a 404, so an id in a URL reve
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort
 from sqlalchemy import select
 
@@ -14,6 +16,14 @@ from ..extensions import db
 from ..organisations.models import Document
 from ..organisations.services import is_member
 from .models import Application, ApplicationDocument, ApplicationStatus
+
+# Rules from later stages that keep a member of staff out of an application, such as a declared
+# conflict of interest. Assessment registers its rule here; applications does not import it.
+staff_exclusions: list[Callable[[User, Application], bool]] = []
+
+
+def is_excluded(user: User, application: Application) -> bool:
+    return any(rule(user, application) for rule in staff_exclusions)
 
 
 def is_applicant_for(user: User, application: Application) -> bool:
@@ -24,7 +34,7 @@ def can_view_application(user: User, application: Application) -> bool:
     if is_applicant_for(user, application):
         return True
     return (user.is_authenticated and user.has_role(Role.GRANTS_OFFICER)
-            and application.status != ApplicationStatus.DRAFT)
+            and application.status != ApplicationStatus.DRAFT and not is_excluded(user, application))
 
 
 def can_edit_application(user: User, application: Application) -> bool:
@@ -38,11 +48,11 @@ def can_view_document(user: User, document: Document) -> bool:
         return True
     if user.has_role(Role.GRANTS_OFFICER):
         # Officers see the files of submitted applications, not an organisation's private drafts.
-        return db.session.scalar(
-            select(ApplicationDocument.id).join(Application)
+        applications = db.session.scalars(
+            select(Application).join(ApplicationDocument)
             .where(ApplicationDocument.document_id == document.id, Application.status != ApplicationStatus.DRAFT)
-            .limit(1)
-        ) is not None
+        ).all()
+        return any(not is_excluded(user, application) for application in applications)
     return False
 
 

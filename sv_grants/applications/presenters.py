@@ -3,6 +3,7 @@ the PDF all come from ``summary_of``, so they always show the same answers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,6 +36,24 @@ class SectionSummary:
     title: str
     change_url: str | None
     rows: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the applicant should know or do about a submitted application, with a link."""
+
+    text: str
+    link_text: str
+    href: str
+
+
+# Later stages add what the applicant should see (a question to answer, an outcome to read);
+# applications cannot import them.
+notice_providers: list[Callable[[Application], list[Notice]]] = []
+
+
+def notices_for(application: Application) -> list[Notice]:
+    return [notice for provider in notice_providers for notice in provider(application)]
 
 
 def _or_not_answered(value: object) -> str:

@@ -18,7 +18,7 @@ from .forms import SubmitForm, WithdrawForm
 from .models import ApplicationStatus, SectionStatus
 from .pdf import application_pdf
 from .permissions import can_edit_application, get_application_for, get_editable_application_for, is_applicant_for
-from .presenters import deadline_countdown, summary_of
+from .presenters import deadline_countdown, notices_for, summary_of
 from .sections import SECTIONS
 
 bp = Blueprint("applications", __name__)
@@ -31,7 +31,8 @@ def dashboard() -> str:
     now = clock.now()
     return render_template("applications/dashboard.html", organisations=organisations,
                            applications=services.applications_of(organisations),
-                           rounds=services.open_rounds(now), now=now, countdown=deadline_countdown)
+                           rounds=services.open_rounds(now), now=now, countdown=deadline_countdown,
+                           notices_for=notices_for)
 
 
 @bp.route("/applications/<int:application_id>")
@@ -108,6 +109,7 @@ def show_application(application_id: int) -> str:
     return render_template("applications/application_show.html", application=application,
                            summary=summary_of(application, editable=False),
                            is_applicant=is_applicant_for(current_user, application),
+                           notices=notices_for(application) if is_applicant_for(current_user, application) else [],
                            can_edit=can_edit_application(current_user, application),
                            can_withdraw=_can_withdraw(application))
 

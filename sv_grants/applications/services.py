@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from blinker import Namespace
 from sqlalchemy import func, select, update
 
 from ..audit.services import record
@@ -63,6 +64,10 @@ class EditConflict(ApplicationError):
         super().__init__("This section was changed by someone else")
         self.section = section
 
+
+# Later stages (assessment) listen here rather than being imported: applications come first.
+signals = Namespace()
+application_withdrawn = signals.signal("application-withdrawn")
 
 REQUIRED_DOCUMENTS = (DocumentKind.CONSTITUTION, DocumentKind.ACCOUNTS, DocumentKind.SAFEGUARDING_POLICY)
 
@@ -326,6 +331,7 @@ def withdraw(actor: User, application: Application, reason: str) -> None:
     application.version_id += 1
     record("application.withdrawn", actor=actor, subject=application, reason=reason)
     db.session.flush()
+    application_withdrawn.send(application, actor=actor)
 
 
 def applications_of(organisations: list[Organisation]) -> list[Application]:
