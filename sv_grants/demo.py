@@ -16,7 +16,7 @@ from sqlalchemy import select
 from .auth.models import Role, User, UserRole
 from .auth.passwords import hash_password
 from .dates import LONDON, utcnow
-from .demo_applications import add_documents, add_submitted_application
+from .demo_applications import add_documents, add_submitted_application, start_assessment
 from .extensions import db
 from .funds.models import Area, Criterion, Fund, FundStatus, InterventionType, Priority, Round
 from .organisations.models import LegalForm, Membership, Organisation
@@ -103,7 +103,10 @@ def seed_demo() -> list[DemoUser]:
     for name, organisation in organisations.items():
         main_contact = next(users[d.email] for d in USERS if d.organisation == name)
         add_documents(organisation, main_contact)
-    add_submitted_application(organisations["Durham Night Safe CIC"], users["applicant2@example.org"])
+    application = add_submitted_application(organisations["Durham Night Safe CIC"], users["applicant2@example.org"])
+    if application is not None:
+        start_assessment(application, users["officer@example.org"],
+                         [users["reviewer@example.org"], users["reviewer2@example.org"]])
     db.session.flush()
     return USERS
 

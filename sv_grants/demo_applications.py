@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from .applications import services
 from .applications.models import Application
+from .assessment import assignments, checks
+from .assessment.models import CheckOutcome
 from .auth.models import User
 from .extensions import db
 from .funds.models import InterventionType, Round
@@ -42,11 +44,12 @@ def add_documents(organisation: Organisation, uploader: User) -> None:
                         _pdf(kind.label, organisation.name), None)
 
 
-def add_submitted_application(organisation: Organisation, applicant: User) -> None:
+def add_submitted_application(organisation: Organisation, applicant: User) -> Application | None:
+    """The demo's submitted application, or None when it is already there (seeding twice)."""
     round_ = db.session.scalar(select(Round).order_by(Round.id))
     if round_ is None or db.session.scalar(select(Application.id).where(
             Application.organisation_id == organisation.id)) is not None:
-        return
+        return None
     priorities = round_.fund.priorities
     start = round_.delivery_from
     application = services.start_application(applicant, organisation, round_, {
@@ -90,3 +93,12 @@ def add_submitted_application(organisation: Organisation, applicant: User) -> No
     services.save_fields(applicant, application, "declaration", 0, True, declaration_name=applicant.name,
                          declaration_role="Director")
     services.submit(applicant, application)
+    return application
+
+
+def start_assessment(application: Application, officer: User, reviewers: list[User]) -> None:
+    """The demo application passes its eligibility check and goes to both demo reviewers, who
+    can declare and score it straight away."""
+    checks.record_check(officer, application, {item.key: True for item in checks.CHECKLIST},
+                        "Registration checked on the Companies House register.", CheckOutcome.PASSED, "")
+    assignments.assign(officer, [application], reviewers)
