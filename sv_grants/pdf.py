@@ -107,7 +107,9 @@ def build(story: list[Flowable], metadata: Metadata, pagesize: tuple[float, floa
         canvas.drawString(doc.leftMargin, pagesize[1] - 12 * mm, metadata.header)
         canvas.restoreState()
 
-    frame = Frame(document.leftMargin, document.bottomMargin, document.width, document.height, id="body")
+    # No frame padding: frame_width() is then the true width a full-width table can take.
+    frame = Frame(document.leftMargin, document.bottomMargin, document.width, document.height, id="body",
+                  leftPadding=0, rightPadding=0)
     document.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
     document.build(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()

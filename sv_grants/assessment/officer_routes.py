@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from .. import notifications
@@ -202,6 +203,12 @@ def record_decision(application_id: int) -> Response | tuple[str, int]:
             field = form.amount if isinstance(problem, decisions.BudgetExceeded) else form.outcome
             field.errors = [*field.errors, str(problem)]
             status = 409 if isinstance(problem, decisions.BudgetExceeded) else 400
+        except IntegrityError:
+            # Another officer's first decision on this application committed a moment earlier.
+            db.session.rollback()
+            form.outcome.errors = [*form.outcome.errors, "Another officer recorded a decision on this application "
+                                   "at the same moment. Check it on the assessment page before changing it."]
+            status = 409
         else:
             db.session.commit()
             flash(f"Decision recorded for {application.reference}. The applicant will not see it until you "

@@ -178,22 +178,35 @@ def show_panel(round_id: int) -> tuple[str, int]:
 
 
 def _pack_panel(round_id: int) -> Any:
+    """The panel's papers show every application's scores, so someone who has declared an
+    interest in one of them cannot produce them."""
     round_ = _round(round_id)
     minimums, errors = _minimums(round_)
-    return panel_for(round_, {} if errors else minimums)
+    panel = panel_for(round_, {} if errors else minimums)
+    conflicted = [row.application.reference for row in panel.rows if has_declared_interest(current_user,
+                                                                                          row.application)]
+    if conflicted:
+        flash(f"You declared an interest in {', '.join(conflicted)}, so you cannot produce the panel pack, which "
+              "shows its scores. Ask another grants officer.", "info")
+        return None
+    return panel
 
 
 @bp.route("/rounds/<int:round_id>/panel/pack")
 @roles_required(OFFICER)
-def panel_pack(round_id: int) -> str:
+def panel_pack(round_id: int) -> BaseResponse | str:
     panel = _pack_panel(round_id)
+    if panel is None:
+        return redirect(url_for(".show_panel", round_id=round_id))
     return render_template("assessment/panel_pack.html", panel=panel, pages=pack.pack_sections(panel), percent=percent)
 
 
 @bp.route("/rounds/<int:round_id>/panel/pack.pdf")
 @roles_required(OFFICER)
-def panel_pack_pdf(round_id: int) -> Response:
+def panel_pack_pdf(round_id: int) -> BaseResponse:
     panel = _pack_panel(round_id)
+    if panel is None:
+        return redirect(url_for(".show_panel", round_id=round_id))
     name = f"panel-pack-round-{panel.round.id}.pdf"
     return Response(pack.panel_pack_pdf(panel, current_user.name), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
