@@ -91,6 +91,11 @@ def strip(value: object) -> object:
     return value.strip() if isinstance(value, str) else value
 
 
+def is_whole_number(text: str) -> bool:
+    """Digits 0-9 only: str.isdigit() alone also accepts "²", which int() then refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def word_count(text: str | None) -> int:
     # The same rule as GOV.UK Frontend's live count: runs of non-space characters.
     return len((text or "").split())

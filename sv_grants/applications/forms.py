@@ -22,6 +22,7 @@ from ..forms import (
     NameField,
     RadiosField,
     WordCountField,
+    is_whole_number,
     parse_amount,
     strip,
 )
@@ -99,7 +100,7 @@ class ReachForm(SectionForm):
 
     def validate_people_expected(self, field: StringField) -> None:
         text = (field.data or "").replace(",", "")
-        if not text.isdigit():
+        if not is_whole_number(text):
             raise ValidationError("Number of people must be a whole number, like 120")
         if not 0 < int(text) <= MAX_PEOPLE:
             raise ValidationError(f"Number of people must be between 1 and {MAX_PEOPLE:,}")
@@ -107,7 +108,7 @@ class ReachForm(SectionForm):
     @property
     def people(self) -> int | None:
         text = (self.people_expected.data or "").replace(",", "")
-        return int(text) if text.isdigit() and 0 < int(text) <= MAX_PEOPLE else None
+        return int(text) if is_whole_number(text) and 0 < int(text) <= MAX_PEOPLE else None
 
 
 OTHER_INTERVENTION = "other"
@@ -309,7 +310,7 @@ class OutputsForm(SectionForm):
             target = (line.target.data or "").replace(",", "")
             if not target:
                 line.target.errors = [f"Enter the target for output {number}, like 40"]
-            elif not target.isdigit() or not 0 < int(target) <= MAX_PEOPLE:
+            elif not is_whole_number(target) or not 0 < int(target) <= MAX_PEOPLE:
                 line.target.errors = [f"The target for output {number} must be a whole number between 1 and "
                                       f"{MAX_PEOPLE:,}"]
             if line.priority.data not in self.priority_codes:

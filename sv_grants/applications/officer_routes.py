@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..auth.models import Role
 from ..auth.permissions import roles_required
 from ..extensions import db
+from ..forms import is_whole_number
 from ..funds.models import Round
 from ..organisations.models import Organisation
 from .models import Application, ApplicationPriority, ApplicationStatus
@@ -35,7 +36,7 @@ def list_applications(round_id: int) -> str:
         Application.round_id == round_.id, Application.status.in_(VISIBLE))
     if status in {s.value for s in VISIBLE}:
         statement = statement.where(Application.status == status)
-    if priority.isdigit() and len(priority) <= 9:  # an id, not a number too big for the column
+    if is_whole_number(priority) and len(priority) <= 9:  # an id, not a number too big for the column
         statement = statement.where(Application.priorities.any(
             (ApplicationPriority.priority_id == int(priority)) & ApplicationPriority.is_primary))
     if query:

@@ -14,7 +14,6 @@ from ..auth.models import Role
 from ..auth.permissions import roles_required
 from ..extensions import db
 from . import checks
-from .decisions import decision_of
 from .forms import AnswerForm
 from .permissions import get_clarification_for_applicant
 
@@ -69,6 +68,5 @@ def outcome(application_id: int) -> str:
     told = checks.applicant_outcome(application)
     if told is None:
         abort(404)
-    decision = decision_of(application)
     return render_template("assessment/applicant_outcome.html", application=application, title=told[0],
-                           message=told[1], decision=decision if decision and not decision.is_draft else None)
+                           message=told[1], decision=checks.published_decision(application))

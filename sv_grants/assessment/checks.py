@@ -148,9 +148,9 @@ def answer(actor: User, clarification: Clarification, text: str) -> None:
 
 
 def published_decision(application: Application) -> Decision | None:
-    """The decision once the applicant has been told; drafts stay with staff."""
+    """The decision the applicant has been told, even while the panel drafts a new one."""
     decision = db.session.scalar(select(Decision).where(Decision.application_id == application.id))
-    return decision if decision is not None and not decision.is_draft else None
+    return decision if decision is not None and decision.published_outcome is not None else None
 
 
 def applicant_outcome(application: Application) -> tuple[str, str] | None:
@@ -164,4 +164,4 @@ def applicant_outcome(application: Application) -> tuple[str, str] | None:
     titles = {Outcome.APPROVED: "Your application has been approved",
               Outcome.REJECTED: "Your application has not been funded",
               Outcome.RESERVE: "Your application is on the reserve list"}
-    return (titles[decision.outcome_enum], decision.feedback)
+    return (titles[decision.published_outcome_enum], decision.published_feedback)

@@ -9,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, SubmitField, TextAreaField
 
 from ..applications.forms import refresh_errors
-from ..forms import BaseForm, strip
+from ..forms import BaseForm, is_whole_number, strip
 from ..funds.models import Round
 from .criteria import CriterionInput
 
@@ -54,7 +54,7 @@ class CriteriaForm(BaseForm):
             weight = line.weight.data or ""
             if not weight:
                 line.weight.errors = [f"Enter a weight for criterion {number}, like 20"]
-            elif not weight.isdigit() or not 1 <= int(weight) <= 100:
+            elif not is_whole_number(weight) or not 1 <= int(weight) <= 100:
                 line.weight.errors = [f"The weight of criterion {number} must be a whole number from 1 to 100"]
             else:
                 total += int(weight)
@@ -71,7 +71,7 @@ class CriteriaForm(BaseForm):
 
     def rows(self) -> list[CriterionInput]:
         return [CriterionInput(
-            id=int(row.form.criterion_id.data) if (row.form.criterion_id.data or "").isdigit() else None,
+            id=int(row.form.criterion_id.data) if is_whole_number(row.form.criterion_id.data or "") else None,
             title=row.form.title.data, guidance=row.form.guidance.data or "", weight=int(row.form.weight.data),
             priority_id=int(row.form.priority.data) if row.form.priority.data else None,
             descriptors={str(score): box.data for score, box in zip(self.scale, row.form.descriptors, strict=True)

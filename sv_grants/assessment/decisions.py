@@ -132,6 +132,10 @@ def notify(actor: User, decisions: list[Decision]) -> list[Decision]:
         if claimed != 1:
             continue
         db.session.refresh(decision)
+        decision.published_outcome = decision.outcome
+        decision.published_awarded_pence = decision.awarded_pence
+        decision.published_conditions = decision.conditions
+        decision.published_feedback = decision.feedback
         application = decision.application
         target = STATUS_FOR[decision.outcome_enum]
         if application.status != target:

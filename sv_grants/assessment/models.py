@@ -230,6 +230,12 @@ class Decision(db.Model):
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     notified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # What the applicant was last told, kept apart from the working fields: a reserve-list
+    # applicant keeps reading the decision they were sent while the panel drafts a new one.
+    published_outcome: Mapped[str | None] = mapped_column(String(12))
+    published_awarded_pence: Mapped[int | None] = mapped_column(BigInteger)
+    published_conditions: Mapped[str] = mapped_column(Text, default="")
+    published_feedback: Mapped[str] = mapped_column(Text, default="")
 
     application: Mapped[Application] = relationship()
     decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
@@ -247,3 +253,7 @@ class Decision(db.Model):
     @property
     def is_draft(self) -> bool:
         return self.notified_at is None
+
+    @property
+    def published_outcome_enum(self) -> Outcome | None:
+        return Outcome(self.published_outcome) if self.published_outcome else None

@@ -14,7 +14,7 @@ from .. import notifications
 from ..auth.models import Role
 from ..auth.permissions import roles_required
 from ..extensions import db
-from ..forms import BaseForm
+from ..forms import BaseForm, is_whole_number
 from ..funds.models import Round
 from ..organisations.services import member_emails
 from . import assignments, criteria, decisions, pack
@@ -82,7 +82,7 @@ def _add_or_remove_row(form: CriteriaForm) -> CriteriaForm | None:
         if len(rows.entries) < (rows.max_entries or 20):
             rows.append_entry()
     elif (remove := request.form.get("remove_criterion")) is not None:
-        if not remove.isdigit():
+        if not is_whole_number(remove):
             abort(400)
         if int(remove) < len(rows.entries) and len(rows.entries) > 1:
             rows.entries.pop(int(remove))
@@ -112,7 +112,7 @@ def bulk_assign(round_id: int) -> BaseResponse | tuple[str, int]:
             errors["applications"] = "Select at least one application"
         balancing = "balance" in request.form
         if balancing:
-            if not per_application.isdigit() or not 1 <= int(per_application) <= MAX_REVIEWERS_EACH:
+            if not is_whole_number(per_application) or not 1 <= int(per_application) <= MAX_REVIEWERS_EACH:
                 errors["per_application"] = f"Reviewers for each application must be a whole number from 1 to " \
                                             f"{MAX_REVIEWERS_EACH}"
         else:
@@ -158,7 +158,7 @@ def _minimums(round_: Round) -> tuple[dict[int, int], dict[str, str]]:
         text = request.args.get(f"min-{priority.id}", "").strip()
         if not text:
             continue
-        if not text.isdigit() or int(text) > 50:
+        if not is_whole_number(text) or int(text) > 50:
             errors[f"min-{priority.id}"] = f"Minimum for {priority.code} must be a whole number from 0 to 50"
         else:
             minimums[priority.id] = int(text)
@@ -219,6 +219,11 @@ def notify_decisions(round_id: int) -> BaseResponse | tuple[str, int]:
     drafts = decisions.draft_decisions(round_.id)
     form = NotifyForm()
     form.decisions.choices = [(str(d.id), d.application.reference) for d in drafts]
+    posted = request.form.getlist("decisions")
+    if request.method == "POST" and posted and not set(posted) & {value for value, _ in form.decisions.choices}:
+        # A second click, or another officer got there first: nothing is sent twice.
+        flash("Those decisions have already been sent.", "info")
+        return redirect(url_for(".notify_decisions", round_id=round_.id))
     if form.validate_on_submit():
         chosen = [d for d in drafts if str(d.id) in set(form.decisions.data)]
         published = decisions.notify(current_user, chosen)

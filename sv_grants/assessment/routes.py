@@ -120,15 +120,23 @@ def download_document(assignment_id: int, document_id: int) -> Response:
 
 # Scoring ---------------------------------------------------------------------------------------
 
-def score_labels(round_: Round) -> dict[int, str]:
-    """Each point of the round's scale as the radios show it: "3 - Good" (with an en dash), or "3" without a label."""
+def scale_names(round_: Round) -> dict[int, str]:
+    """The round's name for each point of its scale that has one, like 3 → "Good"."""
     named = {}
     for descriptor in round_.score_descriptors or []:
         try:
-            named[int(descriptor.get("score"))] = str(descriptor.get("label") or "").strip()
-        except (TypeError, ValueError):
+            label = str(descriptor.get("label") or "").strip()
+            if label:
+                named[int(descriptor.get("score"))] = label
+        except (AttributeError, TypeError, ValueError):
             continue
-    return {n: f"{n} – {named[n]}" if named.get(n) else str(n) for n in range(round_.score_min, round_.score_max + 1)}
+    return named
+
+
+def score_labels(round_: Round) -> dict[int, str]:
+    """Each point of the scale as the radios show it: "3 - Good" (with an en dash), or "3"."""
+    named = scale_names(round_)
+    return {n: f"{n} – {named[n]}" if n in named else str(n) for n in range(round_.score_min, round_.score_max + 1)}
 
 
 def _build_form(round_: Round, criteria: list[Criterion], review: Review | None,
@@ -226,7 +234,7 @@ def _render_score(assignment: Assignment, form: ReviewForm | None, status: int =
     submitted = review is not None and review.is_submitted
     context: dict[str, Any] = {
         "assignment": assignment, "application": application, "round": round_, "criteria": criteria,
-        "review": review, "labels": score_labels(round_), "problem": problem,
+        "review": review, "labels": score_labels(round_), "names": scale_names(round_), "problem": problem,
         "closed": None if submitted else _closed_reason(application),
     }
     if submitted:
