@@ -131,3 +131,8 @@ def clarification_answered(to: str, name: str, reference: str, path: str) -> Non
 def decision_made(to: str, reference: str, title: str, organisation: str, path: str) -> None:
     _send(to, f"Decision on application {reference}", "decision_made", reference=reference, title=title,
           organisation=organisation, url=link(path))
+
+
+def interest_declared(to: str, name: str, reviewer: str, reference: str, path: str) -> None:
+    _send(to, f"{reviewer} declared an interest in {reference}", "interest_declared", name=name, reviewer=reviewer,
+          reference=reference, url=link(path))

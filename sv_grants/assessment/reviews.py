@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 
+from ..applications.models import ApplicationStatus
 from ..audit.services import record
 from ..auth.models import User
 from ..dates import clock
 from ..extensions import db
 from ..funds.models import Criterion, Round
 from .models import Assignment, Recommendation, Review, ReviewStatus, Score
+
+ALREADY_SUBMITTED = "You have already submitted this review. Ask a grants officer to reopen it to change it."
 
 
 class ReviewError(Exception):
@@ -67,12 +70,16 @@ def save(actor: User, assignment: Assignment, marks: dict[int, Marks], recommend
     """Save the reviewer's answers; with ``submit``, only when complete, and only once."""
     if not assignment.may_see_application or assignment.reviewer_id != actor.id:
         raise ReviewError("You cannot score this application")
+    if assignment.application.status != ApplicationStatus.IN_ASSESSMENT:
+        raise ReviewError("This application is no longer being assessed, so it cannot be scored")
+    review = review_of(assignment)
+    if review is not None and review.is_submitted:
+        raise ReviewError(ALREADY_SUBMITTED)
     round_ = assignment.application.round
     criteria = list(round_.criteria)
     problems = score_problems(round_, criteria, marks, recommendation, overall_comment, submit)
     if problems:
         raise ReviewIncomplete(problems)
-    review = review_of(assignment)
     if review is None:
         review = Review(assignment_id=assignment.id, status=ReviewStatus.DRAFT)
         db.session.add(review)
@@ -83,7 +90,7 @@ def save(actor: User, assignment: Assignment, marks: dict[int, Marks], recommend
         .values(updated_at=clock.now()).execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise ReviewError("You have already submitted this review. Ask a grants officer to reopen it to change it.")
+        raise ReviewError(ALREADY_SUBMITTED)
     db.session.refresh(review)
     existing = {score.criterion_id: score for score in review.scores}
     for criterion in criteria:

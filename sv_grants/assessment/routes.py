@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
+from .. import notifications
 from ..applications.document_routes import send_document
 from ..applications.models import Application, ApplicationDocument, ApplicationStatus
 from ..applications.presenters import summary_of
-from ..auth.models import Role
+from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..extensions import db
 from ..funds.models import Criterion, Round
@@ -88,6 +89,13 @@ def show_assignment(assignment_id: int) -> Response | str | tuple[str, int]:
             flash(str(problem))
             return redirect(url_for(".show_assignment", assignment_id=assignment_id))
         db.session.commit()
+        if assignment.is_conflicted:
+            # The officer who gave it out finds another reviewer; they hear now, not at the panel.
+            officer = db.session.get(User, assignment.assigned_by_id)
+            notifications.interest_declared(officer.email, officer.name, current_user.name,
+                                            assignment.application.reference,
+                                            url_for("assessment_officer.show_assessment",
+                                                    application_id=assignment.application_id))
         if _kept_out(assignment):
             return redirect(url_for(".show_assignment", assignment_id=assignment.id))
         return redirect(url_for(".score", assignment_id=assignment.id))

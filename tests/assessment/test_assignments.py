@@ -21,7 +21,8 @@ from sv_grants.dates import clock, format_datetime
 from sv_grants.extensions import db
 from sv_grants.funds.models import Round
 
-from ..helpers import Outbox, csrf_token, error_summary, field_error, heading, page
+from ..helpers import Outbox, Setting, csrf_token, error_summary, field_error, heading, page, submit_form
+from . import factories
 from .factories import add_criteria, assign, being_assessed, declare, organisation_of, reviewed, score
 
 
@@ -739,3 +740,21 @@ def test_an_unknown_round_is_not_found(app: Flask, setting: Any, login_as: Any) 
     officer = login_as(Role.GRANTS_OFFICER)
     for path in ("assignments", "reviewers", "conflicts"):
         assert officer.get(f"/rounds/99999/{path}").status_code == 404, path
+
+
+def test_the_officer_who_assigned_is_emailed_when_a_reviewer_declares_an_interest(
+        app: Flask, setting: Setting, make_user: Any, login_as: Any, outbox: Outbox) -> None:
+    officer = make_user(Role.GRANTS_OFFICER, name="Olive Officer", email="olive@example.org")
+    applicant = make_user(Role.APPLICANT)
+    application_id = factories.being_assessed(app, setting, applicant.id)
+    factories.add_criteria(app, setting.round_id)
+    reviewer = login_as(Role.REVIEWER, name="Rhys Reviewer")
+    assignment_id = factories.assign(app, application_id, reviewer.person.id, officer.id)
+
+    response = submit_form(reviewer, f"/reviews/{assignment_id}",
+                           {"interest": "yes", "details": "I am a trustee of the organisation"})
+
+    assert response.status_code == 302
+    message = outbox.last("olive@example.org")
+    assert message["Subject"] == "Rhys Reviewer declared an interest in SVF-2425-0001"
+    assert f"/applications/{application_id}/assessment" in Outbox.body(message)

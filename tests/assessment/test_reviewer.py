@@ -464,6 +464,7 @@ def test_posting_after_submitting_is_refused_and_changes_nothing(app: Flask, wor
                                  data={**_scores(world, [0, 0, 0, 0, 0], button=button), "csrf_token": token})
         assert response.status_code == 400
         assert "You have already submitted this review" in " ".join(error_summary(response))
+        assert page(response).title.get_text().startswith("Error: ")
     # Even an incomplete post is told the review is submitted, not that it is incomplete.
     response = reviewer.post(f"/reviews/{ready}/score",
                              data={**_scores(world, [None] * 5, [""] * 5), "csrf_token": token})

@@ -24,6 +24,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from sv_grants.applications.models import Application
+from sv_grants.assessment import reviews
 from sv_grants.assessment.models import Assignment, Review, ReviewStatus, Score
 from sv_grants.assessment.results import result_for, results_for
 from sv_grants.assessment.scoring import (
@@ -316,3 +317,25 @@ def test_officer_assessment_page_shows_the_scores(app: Flask, setting: Any, scor
     history = page(moderated).find("caption", string="Moderation history").find_parent("table")
     assert "72.5%" in history.get_text() and "The panel agreed 72.5" in history.get_text()
     assert "Olive Officer" in history.get_text()
+
+
+def test_the_scoring_service_refuses_a_withdrawn_application_and_a_submitted_review(
+        app: Flask, setting: Any, make_user: Any) -> None:
+    officer = make_user(Role.GRANTS_OFFICER)
+    reviewer = make_user(Role.REVIEWER)
+    applicant = make_user(Role.APPLICANT)
+    factories.add_criteria(app, setting.round_id, (50, 50))
+    application_id = factories.being_assessed(app, setting, applicant.id)
+    submitted_id = factories.reviewed(app, application_id, reviewer.id, officer.id, [4, 4])
+
+    with app.test_request_context():
+        assignment = db.session.get(Assignment, submitted_id)
+        incomplete = {c.id: reviews.Marks(None, "") for c in assignment.application.round.criteria}
+        with pytest.raises(reviews.ReviewError, match="already submitted"):
+            reviews.save(assignment.reviewer, assignment, incomplete, None, "", submit=True)
+        db.session.rollback()
+        db.session.get(Application, application_id).status = "withdrawn"
+        db.session.commit()
+        assignment = db.session.get(Assignment, submitted_id)
+        with pytest.raises(reviews.ReviewError, match="no longer being assessed"):
+            reviews.save(assignment.reviewer, assignment, incomplete, None, "", submit=False)
