@@ -73,7 +73,8 @@ def test_an_officer_sees_only_submitted_applications_not_drafts(
     assert "1 draft not yet submitted." in text
     assert page(response).select_one("caption").get_text(strip=True) == "4 applications"
     link = page(response).find("a", string="SVF-2425-0002")
-    assert link["href"] == f"/applications/{listed['SVF-2425-0002']}/view"
+    # The officer lands on the assessment page, which links to the read-only view.
+    assert link["href"] == f"/applications/{listed['SVF-2425-0002']}/assessment"
 
 
 @pytest.mark.parametrize(("status", "expected"), [
