@@ -157,5 +157,5 @@ class NotifyForm(BaseForm):
     submit = SubmitField("Notify applicants", widget=GovSubmitInput())
 
 
-class RemoveForm(BaseForm):
-    """A button that posts: removing an assignment."""
+class ButtonForm(BaseForm):
+    """A form that is only a button (assign, remove): it carries the CSRF token."""

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..money import pounds_for_input
 from ..organisations.services import member_emails
 from . import assignments, checks, decisions, reviews
-from .forms import DecisionForm, EligibilityCheckForm, ModerationForm, QuestionForm, RemoveForm, ReopenForm
+from .forms import ButtonForm, DecisionForm, EligibilityCheckForm, ModerationForm, QuestionForm, ReopenForm
 from .models import CheckOutcome, Outcome
 from .permissions import get_assessed_application, get_assignment_for_officer, get_review_for_officer
 from .results import score_sheet
@@ -44,7 +44,7 @@ def show_assessment(application_id: int) -> str:
         "assessment/officer_application.html", application=application, check=checks.check_of(application),
         clarifications=checks.clarifications_of(application), assignments=mine, free_reviewers=free,
         sheet=score_sheet(application), decision=decisions.decision_of(application), percent=percent,
-        form=RemoveForm(), reviews_by_assignment={a.id: a.review for a in mine})
+        form=ButtonForm(), reviews_by_assignment={a.id: a.review for a in mine})
 
 
 @bp.route("/applications/<int:application_id>/eligibility-check", methods=["GET", "POST"])
@@ -101,7 +101,7 @@ def ask_question(application_id: int) -> Response | tuple[str, int]:
 def add_reviewer(application_id: int) -> Response:
     application = get_assessed_application(current_user, application_id)
     reviewer = db.session.get(User, request.form.get("reviewer_id", type=int) or 0)
-    if RemoveForm().validate_on_submit() and reviewer is not None and reviewer in assignments.reviewers():
+    if ButtonForm().validate_on_submit() and reviewer is not None and reviewer in assignments.reviewers():
         result = assignments.assign(current_user, [application], [reviewer])
         db.session.commit()
         notify_reviewers(result.created)
@@ -130,7 +130,7 @@ def notify_reviewers(created: list) -> None:
 def remove_reviewer(assignment_id: int) -> Response:
     assignment = get_assignment_for_officer(current_user, assignment_id)
     application = assignment.application
-    if not RemoveForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         abort(400)
     name = assignment.reviewer.name
     try:
