@@ -61,15 +61,27 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .auth.admin_routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
     from .funds.routes import bp as funds_bp
+    from .grants import applicant_routes as grant_applicant_routes
+    from .grants import finance_routes
+    from .grants import hooks as grants_hooks
+    from .grants import officer_routes as grant_officer_routes
+    from .monitoring import hooks as monitoring_hooks
+    from .monitoring import officer_routes as monitoring_officer_routes
+    from .monitoring import routes as monitoring_routes
+    from .organisations import bank_routes
     from .organisations.document_routes import bp as organisation_documents_bp
     from .organisations.routes import bp as organisations_bp
     from .pages.routes import bp as pages_bp
 
     for blueprint in (pages_bp, auth_bp, admin_bp, organisations_bp, organisation_documents_bp, applications_bp,
                       eligibility_routes.bp, section_routes.bp, document_routes.bp, officer_routes.bp, funds_bp,
-                      assessment_bp, assessment_officer_routes.bp, panel_routes.bp, applicant_routes.bp):
+                      assessment_bp, assessment_officer_routes.bp, panel_routes.bp, applicant_routes.bp,
+                      bank_routes.bp, grant_officer_routes.bp, grant_applicant_routes.bp, finance_routes.bp,
+                      monitoring_routes.bp, monitoring_officer_routes.bp):
         app.register_blueprint(blueprint)
     assessment_hooks.init_app(app)
+    grants_hooks.init_app(app)
+    monitoring_hooks.init_app(app)
 
     from . import cli, errors, security
 

@@ -25,8 +25,9 @@ def seed_demo_command() -> None:
                                    "it only runs with APP_ENV=development or test.")
     from .demo import DEMO_PASSWORD, seed_demo
 
-    users = seed_demo()
-    db.session.commit()
+    with current_app.test_request_context("/"):  # the demo's bank-details change sends its e-mails
+        users = seed_demo()
+        db.session.commit()
     click.echo("Demo data is ready. Sign in at " + current_app.config["BASE_URL"] + "/sign-in with:")
     width = max(len(u.email) for u in users)
     for user in users:
@@ -79,11 +80,16 @@ def purge_expired_command() -> None:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command() -> None:
-    """E-mail organisations with unsubmitted drafts 7 days and 1 day before the deadline (run it
-    from cron, hourly or daily: each reminder is sent once)."""
+    """E-mail organisations with unsubmitted drafts 7 days and 1 day before the deadline, and with
+    monitoring returns 7 days before and 1 day after they are due (run it from cron, hourly or
+    daily: each reminder is sent once)."""
     from .applications.reminders import send_reminders
     from .dates import clock
+    from .monitoring.reminders import send_return_reminders
 
     with current_app.test_request_context("/"):  # links in the e-mails are built with url_for
         sent = send_reminders(clock.now())
+        returns = send_return_reminders(clock.today_in_london())
     click.echo(f"Sent {sent} deadline reminder{'' if sent == 1 else 's'}.")
+    if returns:  # said only when there were some, so the line about drafts reads as before
+        click.echo(f"Sent {returns} return reminder{'' if returns == 1 else 's'}.")

@@ -50,6 +50,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "SIGN_IN_WINDOW_SECONDS": (300, _int),
     "PASSWORD_RESET_MINUTES": (60, _int),
     "INVITATION_DAYS": (7, _int),
+    # Offers not accepted within this many days are flagged to the grants officer.
+    "OFFER_ACCEPTANCE_DAYS": (30, _int),
     "PASSWORD_HASH_MEMORY_KIB": (65536, _int),
     "PROXY_FIX_X_FOR": (0, _int),
     "MAX_CONTENT_LENGTH": (20 * 1024 * 1024, _int),

@@ -17,6 +17,7 @@ from .auth.models import Role, User, UserRole
 from .auth.passwords import hash_password
 from .dates import LONDON, utcnow
 from .demo_applications import add_documents, add_submitted_application, start_assessment
+from .demo_grants import add_pilot_grants
 from .extensions import db
 from .funds.models import Area, Criterion, Fund, FundStatus, InterventionType, Priority, Round
 from .organisations.models import LegalForm, Membership, Organisation
@@ -86,6 +87,7 @@ USERS = [
     DemoUser("reviewer2@example.org", "Tom Wright", (Role.REVIEWER,)),
     DemoUser("officer@example.org", "Olivia Grant", (Role.GRANTS_OFFICER, Role.REVIEWER)),
     DemoUser("finance@example.org", "Farid Shah", (Role.FINANCE_OFFICER,)),
+    DemoUser("finance2@example.org", "Joy Mensah", (Role.FINANCE_OFFICER,)),
     DemoUser("pcc@example.org", "Patricia Cole", (Role.PCC_VIEWER,)),
     DemoUser("admin@example.org", "Adam Irving", (Role.ADMIN,)),
 ]
@@ -107,6 +109,7 @@ def seed_demo() -> list[DemoUser]:
     if application is not None:
         start_assessment(application, users["officer@example.org"],
                          [users["reviewer@example.org"], users["reviewer2@example.org"]])
+    add_pilot_grants(fund, organisations, users)
     db.session.flush()
     return USERS
 

@@ -22,7 +22,9 @@ from .assessment.models import (
 from .audit.models import AuditEvent
 from .auth.models import AccountToken, SignInAttempt, User, UserRole, UserSession
 from .funds.models import Area, Criterion, Fund, InterventionType, Priority, Round
-from .organisations.models import Document, Invitation, Membership, Organisation
+from .grants.models import Grant, Instalment, Variation
+from .monitoring.models import MonitoringReturn, OutcomeActual, OutputActual, ReachCount, ReturnReminder, SpendLine
+from .organisations.models import BankAccount, Document, Invitation, Membership, Organisation
 
 __all__ = [
     "AccountToken",
@@ -33,6 +35,7 @@ __all__ = [
     "Area",
     "Assignment",
     "AuditEvent",
+    "BankAccount",
     "BudgetLine",
     "Clarification",
     "Criterion",
@@ -40,20 +43,29 @@ __all__ = [
     "Document",
     "EligibilityCheck",
     "Fund",
+    "Grant",
+    "Instalment",
     "InterventionType",
     "Invitation",
     "Membership",
     "Moderation",
+    "MonitoringReturn",
     "Organisation",
+    "OutcomeActual",
+    "OutputActual",
     "PlannedOutcome",
     "PlannedOutput",
     "Priority",
+    "ReachCount",
     "Reminder",
+    "ReturnReminder",
     "Review",
     "Round",
     "Score",
     "SignInAttempt",
+    "SpendLine",
     "User",
     "UserRole",
     "UserSession",
+    "Variation",
 ]

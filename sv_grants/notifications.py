@@ -136,3 +136,39 @@ def decision_made(to: str, reference: str, title: str, organisation: str, path: 
 def interest_declared(to: str, name: str, reviewer: str, reference: str, path: str) -> None:
     _send(to, f"{reviewer} declared an interest in {reference}", "interest_declared", name=name, reviewer=reviewer,
           reference=reference, url=link(path))
+
+
+def bank_details_changed(to: str, organisation: str, masked_account: str) -> None:
+    _send(to, f"Bank details changed for {organisation}", "bank_details_changed", organisation=organisation,
+          masked_account=masked_account)
+
+
+def offer_made(to: str, reference: str, title: str, organisation: str, accept_by: str, path: str) -> None:
+    _send(to, f"Grant offer {reference}", "offer_made", reference=reference, title=title, organisation=organisation,
+          accept_by=accept_by, url=link(path))
+
+
+def offer_accepted(to: str, name: str, reference: str, organisation: str, path: str) -> None:
+    _send(to, f"Grant offer {reference} accepted", "offer_accepted", name=name, reference=reference,
+          organisation=organisation, url=link(path))
+
+
+def payment_made(to: str, reference: str, amount: str, paid_on: str, path: str) -> None:
+    _send(to, f"Payment of {amount} for grant {reference}", "payment_made", reference=reference, amount=amount,
+          paid_on=paid_on, url=link(path))
+
+
+def return_reviewed(to: str, reference: str, title: str, accepted: bool, comment: str, path: str) -> None:
+    outcome = "accepted" if accepted else "needs changes"
+    _send(to, f"{title} for grant {reference} {outcome}", "return_reviewed", reference=reference, title=title,
+          accepted=accepted, comment=comment, url=link(path))
+
+
+def return_submitted(to: str, name: str, reference: str, title: str, path: str) -> None:
+    _send(to, f"{title} submitted for grant {reference}", "return_submitted", name=name, reference=reference,
+          title=title, url=link(path))
+
+
+def return_reminder(to: str, reference: str, title: str, due: str, overdue: bool, path: str) -> None:
+    subject = f"Overdue: {title} for grant {reference}" if overdue else f"Reminder: {title} for grant {reference}"
+    _send(to, subject, "return_reminder", reference=reference, title=title, due=due, overdue=overdue, url=link(path))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
@@ -31,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["gbp"] = gbp
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["isodate"] = lambda text: format_date(date.fromisoformat(text))  # dates kept in JSON
     app.jinja_env.filters["datetime"] = format_datetime
     WTFormsHelpers(app)
     app.context_processor(_layout_context)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import email
 import io
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import Message
@@ -163,3 +165,55 @@ def complete_organisation(app: Flask, user_id: int, name: str = "Eastside Youth 
                 upload_document(actor, organisation, kind, f"{kind.value}.pdf", real_pdf(kind.value), None)
         db.session.commit()
     return organisation_id
+
+
+def run_at_once(jobs: list[Callable[[], None]]) -> None:
+    """Start every job on its own thread, released together by a barrier; fail if any hangs."""
+    barrier = threading.Barrier(len(jobs))
+
+    def run(job: Callable[[], None]) -> None:
+        barrier.wait(timeout=30)
+        job()
+
+    threads = [threading.Thread(target=run, args=(job,), daemon=True) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a racing thread did not finish"
+
+
+class Race:
+    """What threads racing to change the same rows did: whose change committed, who was refused
+    (with one of ``refusals``) and anything else, which ``check`` raises."""
+
+    def __init__(self, *refusals: type[BaseException]) -> None:
+        self.refusal_types = refusals
+        self.succeeded: list[Any] = []
+        self.refused: list[BaseException] = []
+        self.unexpected: list[BaseException] = []
+        self.lock = threading.Lock()
+
+    def job(self, worker: Flask, action: Callable[[], object], key: Any) -> Callable[[], None]:
+        """``action`` run in its own app context of ``worker`` and committed; ``key`` names it."""
+        def attempt() -> None:
+            with worker.app_context():
+                try:
+                    action()
+                    db.session.commit()
+                except self.refusal_types as error:
+                    db.session.rollback()
+                    with self.lock:
+                        self.refused.append(error)
+                except BaseException as error:  # noqa: BLE001 - re-raised by check()
+                    db.session.rollback()
+                    with self.lock:
+                        self.unexpected.append(error)
+                else:
+                    with self.lock:
+                        self.succeeded.append(key)
+        return attempt
+
+    def check(self) -> None:
+        if self.unexpected:
+            raise BaseExceptionGroup("unexpected errors in the race", self.unexpected)

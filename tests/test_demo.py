@@ -1,12 +1,12 @@
 """`flask seed-demo` gives a newcomer the reference fund and a sign-in for every role."""
 
 import csv
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import func, select
 
 from sv_grants.auth.models import Role, User
-from sv_grants.dates import utcnow
+from sv_grants.dates import LONDON, utcnow
 from sv_grants.demo import DEMO_PASSWORD
 from sv_grants.extensions import db
 from sv_grants.funds.models import Area, Criterion, Fund, InterventionType, Priority, Round
@@ -47,10 +47,13 @@ def test_seed_demo_builds_the_reference_fund_and_can_run_twice(app):
         assert {a.code: a.name for a in db.session.scalars(select(Area))} == {
             "E06000047": "County Durham", "E06000005": "Darlington"}
 
-        round_ = fund.rounds[0]
+        round_ = fund.rounds[-1]  # the open round; the pilot round before it has already run
         now = utcnow()
         assert round_.is_open(now)
-        assert timedelta(weeks=6) - timedelta(days=1) < round_.closes_at - now <= timedelta(weeks=6)
+        # noon London time on the day six weeks from today, whatever the time of day the demo is seeded
+        closes = round_.closes_at.astimezone(LONDON)
+        assert closes.date() == now.astimezone(LONDON).date() + timedelta(weeks=6)
+        assert closes.time() == time(12, 0)
         assert (round_.min_award_pence, round_.max_award_pence) == (2_000_00, 50_000_00)
         assert (round_.score_min, round_.score_max) == (0, 4)
         assert len(round_.score_descriptors) == 5
@@ -97,3 +100,19 @@ def test_seed_demo_refuses_to_run_in_production(make_app):
     assert "published passwords" in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_the_demo_has_a_grant_under_way_and_an_offer_waiting_with_the_ledgers_right(app):
+    from sv_grants.grants.models import Grant, GrantStatus, InstalmentStatus
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        grants = {g.organisation.name: g for g in db.session.scalars(select(Grant))}
+        running, offer = grants["Darlington Youth Outreach"], grants["Durham Night Safe CIC"]
+        assert running.status == GrantStatus.ACTIVE
+        assert running.instalments[0].status == InstalmentStatus.PAID
+        assert running.paid_pence == running.instalments[0].amount_pence
+        assert running.instalments[0].paid_by_id != running.instalments[0].approved_by_id
+        assert offer.status == GrantStatus.OFFERED
+        fund = db.session.scalar(select(Fund))
+        assert fund.committed_pence == running.awarded_pence + offer.awarded_pence

@@ -296,7 +296,7 @@ def submit(actor: User, application: Application) -> Application:
     if not round_.is_open(now):
         raise DeadlineMissed("The deadline for this round has passed, so the application cannot be "
                              "submitted. Your draft has been kept.")
-    reference = _next_reference(round_.fund)
+    reference = next_reference(round_.fund)
     won = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.status == ApplicationStatus.DRAFT)
@@ -313,7 +313,7 @@ def submit(actor: User, application: Application) -> Application:
     return application
 
 
-def _next_reference(fund: Fund) -> str:
+def next_reference(fund: Fund) -> str:
     number = db.session.execute(
         update(Fund).where(Fund.id == fund.id)
         .values(applications_numbered=Fund.applications_numbered + 1)

@@ -12,7 +12,7 @@ ROLE_HOMES: list[tuple[Role, str, str]] = [
     (Role.APPLICANT, "applications.dashboard", "Your applications"),
     (Role.GRANTS_OFFICER, "funds.officer_home", "Funds"),
     (Role.REVIEWER, "assessment.reviewer_home", "Your reviews"),
-    (Role.FINANCE_OFFICER, "funds.finance_home", "Payments"),
+    (Role.FINANCE_OFFICER, "payments.queue", "Payments"),
     (Role.PCC_VIEWER, "funds.pcc_home", "Overview"),
     (Role.ADMIN, "admin.list_users", "Users"),
 ]

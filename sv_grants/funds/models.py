@@ -40,6 +40,8 @@ class Fund(db.Model):
     # drawn from the counter by a single UPDATE, so two submissions never share one.
     reference_code: Mapped[str] = mapped_column(String(8), default="SVF", server_default="SVF")
     applications_numbered: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The finance system's cost centre that payments from this fund are charged to.
+    cost_centre: Mapped[str] = mapped_column(String(20), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     priorities: Mapped[list[Priority]] = relationship(

@@ -1,6 +1,9 @@
-"""Staff home pages built on the funds: the officer's funds, finance's and the PCC's overview."""
+"""Staff home pages built on the funds: the officer's funds and the PCC's overview."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from flask import Blueprint, render_template
 from sqlalchemy import select
@@ -21,17 +24,16 @@ def _funds() -> list[Fund]:
 
 bp = Blueprint("funds", __name__)
 
+# Later packages add what needs the officer's attention (offers not accepted, returns overdue):
+# each provider returns items with ``text``, ``href`` and ``link_text``.
+officer_home_notices: list[Callable[[], list[Any]]] = []
+
 
 @bp.route("/officer")
 @roles_required(Role.GRANTS_OFFICER)
 def officer_home() -> str:
-    return render_template("funds/officer_home.html", funds=_funds())
-
-
-@bp.route("/finance")
-@roles_required(Role.FINANCE_OFFICER)
-def finance_home() -> str:
-    return render_template("funds/finance_home.html", funds=_funds())
+    notices = [notice for provider in officer_home_notices for notice in provider()]
+    return render_template("funds/officer_home.html", funds=_funds(), notices=notices)
 
 
 @bp.route("/overview")

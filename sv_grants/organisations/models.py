@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..database import UTCDateTime
@@ -173,3 +173,48 @@ class Document(db.Model):
 
     def has_expired(self, today: date) -> bool:
         return self.expires_on is not None and self.expires_on < today
+
+
+class BankAccount(db.Model):
+    """Where an organisation's grant is paid. A change adds a row (the newest is current) and holds
+    its payments until a finance officer verifies it independently: mandate fraud, a letter or
+    e-mail asking for payments to go to a new account, is the commonest fraud against grant makers."""
+
+    __tablename__ = "bank_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    account_name: Mapped[str] = mapped_column(String(140))
+    sort_code: Mapped[str] = mapped_column(String(6))
+    account_number: Mapped[str] = mapped_column(String(8))
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verification_method: Mapped[str | None] = mapped_column(String(200))
+    verification_note: Mapped[str | None] = mapped_column(Text)
+
+    organisation: Mapped[Organisation] = relationship()
+    verified_by = relationship("User", foreign_keys=[verified_by_id])
+    entered_by = relationship("User", foreign_keys=[entered_by_id])
+
+    __table_args__ = (
+        CheckConstraint("length(sort_code) = 6", name="sort_code_six_digits"),
+        CheckConstraint("length(account_number) = 8", name="account_number_eight_digits"),
+    )
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def masked_sort_code(self) -> str:
+        return f"**-**-{self.sort_code[-2:]}"
+
+    @property
+    def masked_account_number(self) -> str:
+        return "****" + self.account_number[-4:]
+
+    @property
+    def formatted_sort_code(self) -> str:
+        return f"{self.sort_code[:2]}-{self.sort_code[2:4]}-{self.sort_code[4:]}"

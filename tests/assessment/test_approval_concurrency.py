@@ -7,7 +7,6 @@ through ``decisions.decide``.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -24,7 +23,7 @@ from sv_grants.auth.models import Role, User
 from sv_grants.extensions import db
 from sv_grants.funds.models import Fund
 
-from ..helpers import complete_organisation
+from ..helpers import Race, complete_organisation, run_at_once
 from .factories import add_criteria, being_assessed, reviewed
 
 AWARD = 15_000_00
@@ -50,56 +49,11 @@ def assessed_applications(app: Flask, setting: Any, make_user: Any, count: int,
     return ids
 
 
-def run_at_once(jobs: list[Callable[[], None]]) -> None:
-    """Start every job on its own thread, released together by a barrier; fail if any hangs."""
-    barrier = threading.Barrier(len(jobs))
-
-    def run(job: Callable[[], None]) -> None:
-        barrier.wait(timeout=30)
-        job()
-
-    threads = [threading.Thread(target=run, args=(job,), daemon=True) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "an approving thread did not finish"
-
-
-class Approvals:
-    """What the approving threads did: who succeeded, who was refused and with what."""
-
-    def __init__(self, *refusals: type[BaseException]) -> None:
-        self.refusal_types = refusals
-        self.approved: list[int] = []
-        self.refused: list[BaseException] = []
-        self.unexpected: list[BaseException] = []
-        self.lock = threading.Lock()
-
-    def approver(self, worker: Flask, officer_id: int, application_id: int, award: int) -> Callable[[], None]:
-        def approve() -> None:
-            with worker.app_context():
-                try:
-                    officer = db.session.get(User, officer_id)
-                    application = db.session.get(Application, application_id)
-                    decisions.decide(officer, application, Outcome.APPROVED, award, "", "", PANEL_DATE)
-                    db.session.commit()
-                except self.refusal_types as error:
-                    db.session.rollback()
-                    with self.lock:
-                        self.refused.append(error)
-                except BaseException as error:  # noqa: BLE001 - re-raised by check()
-                    db.session.rollback()
-                    with self.lock:
-                        self.unexpected.append(error)
-                else:
-                    with self.lock:
-                        self.approved.append(application_id)
-        return approve
-
-    def check(self) -> None:
-        if self.unexpected:
-            raise BaseExceptionGroup("unexpected errors while approving", self.unexpected)
+def approver(race: Race, worker: Flask, officer_id: int, application_id: int, award: int) -> Callable[[], None]:
+    def approve() -> None:
+        decisions.decide(db.session.get(User, officer_id), db.session.get(Application, application_id),
+                         Outcome.APPROVED, award, "", "", PANEL_DATE)
+    return race.job(worker, approve, application_id)
 
 
 def fund_state(app: Flask, fund_id: int) -> tuple[int, int, int, int]:
@@ -117,20 +71,20 @@ def test_fifty_simultaneous_approvals_commit_exactly_what_the_fund_holds(
     application_ids = assessed_applications(app, setting, make_user, 50)
     officer = make_user(Role.GRANTS_OFFICER, name="Panel Chair")
     workers = [make_app() for _ in range(5)]  # five worker processes of ten threads each
-    approvals = Approvals(BudgetExceeded)
+    approvals = Race(BudgetExceeded)
 
-    run_at_once([approvals.approver(workers[n % len(workers)], officer.id, application_id, AWARD)
+    run_at_once([approver(approvals, workers[n % len(workers)], officer.id, application_id, AWARD)
                  for n, application_id in enumerate(application_ids)])
 
     approvals.check()
-    assert (len(approvals.approved), len(approvals.refused)) == (33, 17)  # £500,000 // £15,000 = 33
+    assert (len(approvals.succeeded), len(approvals.refused)) == (33, 17)  # £500,000 // £15,000 = 33
     committed, total, awarded, count = fund_state(app, setting.fund_id)
     assert committed == 33 * AWARD == awarded
     assert committed <= total
     assert count == 33
     with app.app_context():
         decided = set(db.session.scalars(select(Decision.application_id)))
-    assert decided == set(approvals.approved)
+    assert decided == set(approvals.succeeded)
     # Every refusal came once the fund held £495,000, and says what is left.
     assert {error.remaining_pence for error in approvals.refused} == {5_000_00}  # type: ignore[attr-defined]
     assert {str(error) for error in approvals.refused} == {
@@ -145,13 +99,13 @@ def test_two_officers_approving_the_same_application_at_once_make_one_decision_a
     workers = [make_app() for _ in range(2)]
     # The one that comes second either fails (the unique decision per application) or, if it
     # starts after the first has committed, changes that still-draft decision; never a second one.
-    approvals = Approvals(IntegrityError, DecisionError)
+    approvals = Race(IntegrityError, DecisionError)
 
-    run_at_once([approvals.approver(workers[n], officers[n], application_id, awards[n]) for n in range(2)])
+    run_at_once([approver(approvals, workers[n], officers[n], application_id, awards[n]) for n in range(2)])
 
     approvals.check()
-    assert len(approvals.approved) >= 1
-    assert len(approvals.approved) + len(approvals.refused) == 2
+    assert len(approvals.succeeded) >= 1
+    assert len(approvals.succeeded) + len(approvals.refused) == 2
     committed, _total, awarded, count = fund_state(app, setting.fund_id)
     assert count == 1
     assert committed == awarded

@@ -24,7 +24,7 @@ HOMES = {
     Role.APPLICANT: "/organisation",
     Role.GRANTS_OFFICER: "/officer",
     Role.REVIEWER: "/reviews",
-    Role.FINANCE_OFFICER: "/finance",
+    Role.FINANCE_OFFICER: "/payments",
     Role.PCC_VIEWER: "/overview",
     Role.ADMIN: "/admin/users",
 }
@@ -117,7 +117,7 @@ def test_a_person_with_two_roles_opens_both_homes_and_sees_both_in_the_navigatio
 
     assert client.get("/officer").status_code == 200
     assert client.get("/reviews").status_code == 200
-    assert client.get("/finance").status_code == 403
+    assert client.get("/payments").status_code == 403
     response = client.get("/officer")
     assert navigation_links(response) == {"/officer": "Funds", "/reviews": "Your reviews", "/account": "Your account"}
 

@@ -1,0 +1,1 @@
+"""Grants: offers and agreements, payment schedules, payments, bank details checks and variations."""

@@ -1,0 +1,1 @@
+"""Monitoring returns: outputs delivered, participants reached, outcomes, spend and progress."""

@@ -1,0 +1,80 @@
+"""Where monitoring plugs into the packages before it: applicant notices, officer attention items,
+and the returns panel on a grant's page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Flask, render_template, url_for
+from markupsafe import Markup
+
+from ..applications import presenters as application_presenters
+from ..applications.models import Application
+from ..dates import clock, format_date
+from ..grants import presenters as grant_presenters
+from ..grants.models import Grant
+from ..grants.services import grant_for_application
+from . import planning, queries
+from .models import ReturnStatus
+from .services import can_start
+
+
+def applicant_notices(application: Application) -> list[application_presenters.Notice]:
+    """One notice for each return the organisation can work on now, with its due date."""
+    grant = grant_for_application(application.id)
+    if grant is None or not grant.is_live:
+        return []
+    today = clock.today_in_london()
+    notices = []
+    for monitoring_return in queries.open_returns(grant, today):
+        href = url_for("monitoring.task_list", grant_id=grant.id, return_id=monitoring_return.id)
+        due = format_date(monitoring_return.due_on)
+        if monitoring_return.status == ReturnStatus.CHANGES_REQUESTED:
+            notices.append(application_presenters.Notice(
+                f"The grants team has asked for changes to the {monitoring_return.title}.", "Change the return", href))
+            continue
+        overdue = monitoring_return.due_on < today
+        text = (f"{monitoring_return.title} was due by {due}." if overdue
+                else f"{monitoring_return.title} due by {due}.")
+        started = monitoring_return.status == ReturnStatus.DRAFT
+        notices.append(application_presenters.Notice(text, "Continue the return" if started else "Start the return",
+                                                     href))
+    return notices
+
+
+def officer_attention(today: date) -> list[grant_presenters.Attention]:
+    items = []
+    for monitoring_return in queries.overdue_returns(today):
+        grant = monitoring_return.grant
+        items.append(grant_presenters.Attention(
+            f"{grant.reference} ({grant.organisation.name}): the {monitoring_return.title.lower()} was due on "
+            f"{format_date(monitoring_return.due_on)} and has not been submitted",
+            url_for("monitoring_officer.show_return", grant_id=grant.id, return_id=monitoring_return.id),
+            "View the return"))
+    for monitoring_return in queries.awaiting_review():
+        grant = monitoring_return.grant
+        items.append(grant_presenters.Attention(
+            f"{grant.reference} ({grant.organisation.name}): the {monitoring_return.title.lower()} is waiting for "
+            "review",
+            url_for("monitoring_officer.show_return", grant_id=grant.id, return_id=monitoring_return.id),
+            "Review the return"))
+    return items
+
+
+def returns_panel(grant: Grant, staff: bool) -> Markup:
+    returns = planning.returns_of(grant)
+    if not returns:
+        return Markup("")
+    # render_template escapes everything the template prints, so its output is safe markup.
+    return Markup(render_template("monitoring/_grant_panel.html", grant=grant, returns=returns,  # noqa: S704
+                                  staff=staff, can_start=can_start))
+
+
+def init_app(app: Flask) -> None:
+    # Module-level lists: registering twice (several apps in one process) must not double up.
+    if applicant_notices not in application_presenters.notice_providers:
+        application_presenters.notice_providers.append(applicant_notices)
+    if officer_attention not in grant_presenters.attention_providers:
+        grant_presenters.attention_providers.append(officer_attention)
+    if returns_panel not in grant_presenters.grant_panels:
+        grant_presenters.grant_panels.append(returns_panel)
