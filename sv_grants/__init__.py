@@ -72,12 +72,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .organisations.document_routes import bp as organisation_documents_bp
     from .organisations.routes import bp as organisations_bp
     from .pages.routes import bp as pages_bp
+    from .reports import admin_routes as report_admin_routes
+    from .reports import routes as report_routes
+    from .reports import transparency_routes
 
     for blueprint in (pages_bp, auth_bp, admin_bp, organisations_bp, organisation_documents_bp, applications_bp,
                       eligibility_routes.bp, section_routes.bp, document_routes.bp, officer_routes.bp, funds_bp,
                       assessment_bp, assessment_officer_routes.bp, panel_routes.bp, applicant_routes.bp,
                       bank_routes.bp, grant_officer_routes.bp, grant_applicant_routes.bp, finance_routes.bp,
-                      monitoring_routes.bp, monitoring_officer_routes.bp):
+                      monitoring_routes.bp, monitoring_officer_routes.bp, transparency_routes.bp,
+                      report_routes.bp, report_admin_routes.bp):
         app.register_blueprint(blueprint)
     assessment_hooks.init_app(app)
     grants_hooks.init_app(app)

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .extensions import db
+from .reports import export_command, returns_command
 
 
 def init_app(app: Flask) -> None:
@@ -14,6 +15,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(purge_expired_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(export_command.export_group)
+    app.cli.add_command(returns_command.returns_command)
 
 
 @click.command("seed-demo")

@@ -61,6 +61,9 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "MAX_UPLOAD_BYTES": (10 * 1024 * 1024, _int),
     # clamd as "host:port" or a Unix socket path; empty means files are kept as "not scanned".
     "CLAMD_ADDRESS": ("", str),
+    # The 360Giving publisher prefix that starts every grant identifier in the open data. A real
+    # publisher must use the prefix 360Giving registers for it; this default is a placeholder.
+    "THREESIXTY_PREFIX": ("360G-svgrants", str),
 }
 
 

@@ -25,6 +25,7 @@ from .funds.models import Area, Criterion, Fund, InterventionType, Priority, Rou
 from .grants.models import Grant, Instalment, Variation
 from .monitoring.models import MonitoringReturn, OutcomeActual, OutputActual, ReachCount, ReturnReminder, SpendLine
 from .organisations.models import BankAccount, Document, Invitation, Membership, Organisation
+from .reports.models import ContextMeasure, FeaturedCaseStudy
 
 __all__ = [
     "AccountToken",
@@ -38,10 +39,12 @@ __all__ = [
     "BankAccount",
     "BudgetLine",
     "Clarification",
+    "ContextMeasure",
     "Criterion",
     "Decision",
     "Document",
     "EligibilityCheck",
+    "FeaturedCaseStudy",
     "Fund",
     "Grant",
     "Instalment",

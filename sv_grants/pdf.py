@@ -6,7 +6,7 @@ Fonts are ReportLab's built-in Helvetica (Arial's metrics), so nothing is regist
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
+from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -34,10 +34,13 @@ def stylesheet() -> StyleSheet1:
     styles.add(ParagraphStyle("cell", parent=styles["body"], fontSize=9, leading=12, spaceAfter=0))
     styles.add(ParagraphStyle("cell_right", parent=styles["cell"], alignment=TA_RIGHT))
     styles.add(ParagraphStyle("cell_head", parent=styles["cell"], fontName="Helvetica-Bold"))
+    styles.add(ParagraphStyle("cell_head_right", parent=styles["cell_head"], alignment=TA_RIGHT))
     styles.add(ParagraphStyle("title", parent=styles["body"], fontName="Helvetica-Bold", fontSize=20,
                               leading=25, spaceAfter=10))
     styles.add(ParagraphStyle("h2", parent=styles["body"], fontName="Helvetica-Bold", fontSize=14, leading=18,
                               spaceBefore=10, spaceAfter=6))
+    styles.add(ParagraphStyle("h3", parent=styles["body"], fontName="Helvetica-Bold", fontSize=11, leading=15,
+                              spaceBefore=8, spaceAfter=4))
     return styles
 
 
@@ -72,12 +75,23 @@ class Metadata:
     header: str
 
 
+# The ids of the page templates every document has: ``NextPageTemplate(LANDSCAPE)`` before a wide table.
+PORTRAIT = "page"
+LANDSCAPE = "landscape"
+
+
 class _NumberedCanvas(Canvas):
     """Holds each page until the end, so every footer can say how many pages there are."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._later: dict[int, list[Callable[[Canvas], None]]] = {}
+
+    def at_end(self, draw: Callable[[Canvas], None]) -> None:
+        """Draw on the current page once every page is laid out: a contents page needs the page
+        numbers of what comes after it. ``draw`` gets the canvas and must use page coordinates."""
+        self._later.setdefault(len(self._pages), []).append(draw)
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
@@ -87,6 +101,10 @@ class _NumberedCanvas(Canvas):
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
+            for draw in self._later.get(number - 1, []):
+                self.saveState()
+                draw(self)
+                self.restoreState()
             self.setFont("Helvetica", 8.5)
             self.setFillColor(GREY)
             self.drawRightString(self._pagesize[0] - 18 * mm, 10 * mm, f"Page {number} of {total}")
@@ -95,6 +113,7 @@ class _NumberedCanvas(Canvas):
 
 
 def build(story: list[Flowable], metadata: Metadata, pagesize: tuple[float, float] = A4) -> bytes:
+    """Lay ``story`` out on ``pagesize`` pages; a ``NextPageTemplate(LANDSCAPE)`` turns the next pages sideways."""
     buffer = BytesIO()
     document = BaseDocTemplate(buffer, pagesize=pagesize, leftMargin=18 * mm, rightMargin=18 * mm,
                                topMargin=20 * mm, bottomMargin=18 * mm, title=metadata.title,
@@ -104,13 +123,17 @@ def build(story: list[Flowable], metadata: Metadata, pagesize: tuple[float, floa
         canvas.saveState()
         canvas.setFont("Helvetica", 8.5)
         canvas.setFillColor(GREY)
-        canvas.drawString(doc.leftMargin, pagesize[1] - 12 * mm, metadata.header)
+        canvas.drawString(doc.leftMargin, canvas._pagesize[1] - 12 * mm, metadata.header)
         canvas.restoreState()
 
-    # No frame padding: frame_width() is then the true width a full-width table can take.
-    frame = Frame(document.leftMargin, document.bottomMargin, document.width, document.height, id="body",
-                  leftPadding=0, rightPadding=0)
-    document.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=header)])
+    def template(template_id: str, size: tuple[float, float]) -> PageTemplate:
+        # No frame padding: frame_width() is then the true width a full-width table can take.
+        frame = Frame(document.leftMargin, document.bottomMargin, frame_width(size),
+                      size[1] - document.topMargin - document.bottomMargin, id="body", leftPadding=0,
+                      rightPadding=0)
+        return PageTemplate(id=template_id, frames=[frame], onPage=header, pagesize=size)
+
+    document.addPageTemplates([template(PORTRAIT, pagesize), template(LANDSCAPE, landscape(pagesize))])
     document.build(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()
 

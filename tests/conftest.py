@@ -63,11 +63,18 @@ def _migrate(url: str, tmp_path: Path) -> None:
 
 
 def _empty_postgres(url: str) -> None:
-    # TRUNCATE fires no row triggers, so the append-only audit log can be emptied between tests.
+    """Empty every table and restart every id, as a fresh database would have them.
+
+    TRUNCATE of every table costs about a third of a second on each test, so the tables are emptied
+    with DELETE (children first), which is quick on the few rows a test writes. The append-only
+    audit log refuses DELETE by trigger, but TRUNCATE fires no row triggers, so it alone is truncated."""
     engine = create_engine(normalise_database_url(url))
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(db.metadata.sorted_tables):
+            verb = "TRUNCATE" if table.name == "audit_events" else "DELETE FROM"
+            connection.execute(text(f'{verb} "{table.name}"'))
+        connection.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                                "FROM pg_sequences WHERE schemaname = current_schema()"))
     engine.dispose()
 
 

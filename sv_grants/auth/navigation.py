@@ -18,6 +18,12 @@ ROLE_HOMES: list[tuple[Role, str, str]] = [
 ]
 
 
+# Pages several roles share, after the homes: (roles, endpoint, label).
+SHARED_PAGES: list[tuple[tuple[Role, ...], str, str]] = [
+    ((Role.FINANCE_OFFICER, Role.PCC_VIEWER, Role.GRANTS_OFFICER), "reports.choose", "Returns"),
+]
+
+
 def home_endpoint(user: Any) -> str:
     for role, endpoint, _ in ROLE_HOMES:
         if user.has_role(role):
@@ -30,6 +36,7 @@ def navigation_for(user: Any, current_endpoint: str | None,
     if not getattr(user, "is_authenticated", False):
         return []
     mine = [(endpoint, label) for role, endpoint, label in ROLE_HOMES if user.has_role(role)]
+    mine += [(endpoint, label) for roles, endpoint, label in SHARED_PAGES if user.has_role(*roles)]
     mine.append(("auth.account", "Your account"))
     blueprints = [endpoint.split(".")[0] for endpoint, _ in mine]
     here = (current_endpoint or "").split(".")[0]

@@ -42,6 +42,8 @@ class Fund(db.Model):
     applications_numbered: Mapped[int] = mapped_column(default=0, server_default="0")
     # The finance system's cost centre that payments from this fund are charged to.
     cost_centre: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # The funder's organisation identifier in the 360Giving / org-id.guide schemes, e.g. "GB-GOR-…".
+    funder_org_id: Mapped[str] = mapped_column(String(60), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     priorities: Mapped[list[Priority]] = relationship(

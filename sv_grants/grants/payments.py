@@ -23,6 +23,7 @@ from ..dates import clock
 from ..extensions import db
 from ..organisations.bank import bank_details_changed, bank_details_verified, current_account
 from ..organisations.models import BankAccount, Organisation
+from ..spreadsheets import safe_cell
 from .models import PAYABLE, Grant, GrantStatus, Instalment, InstalmentStatus
 from .services import GrantError
 
@@ -175,14 +176,6 @@ def unverified_accounts() -> list[BankAccount]:
                                   BankAccount.organisation_id.in_(select(Grant.organisation_id)))
         .options(joinedload(BankAccount.organisation)).order_by(BankAccount.entered_at)).all()
     return [account for account in accounts if current_account(account.organisation_id) == account]
-
-
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 @dataclass(frozen=True)

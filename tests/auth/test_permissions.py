@@ -18,6 +18,9 @@ PUBLIC_ENDPOINTS = frozenset({
     "pages.start", "pages.accessibility", "pages.privacy", "pages.cookies", "pages.healthz", "pages.readyz",
     "auth.sign_in", "auth.two_factor", "auth.set_up_two_factor", "auth.register",
     "auth.forgotten_password", "auth.reset_password", "auth.accept_invitation",
+    # Published grants: open data about public money, with nothing personal in it.
+    "transparency.list_funds", "transparency.list_awards", "transparency.download_csv",
+    "transparency.download_360giving_json", "transparency.download_360giving_xlsx",
 })
 
 HOMES = {
@@ -119,7 +122,8 @@ def test_a_person_with_two_roles_opens_both_homes_and_sees_both_in_the_navigatio
     assert client.get("/reviews").status_code == 200
     assert client.get("/payments").status_code == 403
     response = client.get("/officer")
-    assert navigation_links(response) == {"/officer": "Funds", "/reviews": "Your reviews", "/account": "Your account"}
+    assert navigation_links(response) == {"/officer": "Funds", "/reviews": "Your reviews", "/reports": "Returns",
+                                          "/account": "Your account"}
 
 
 @pytest.mark.parametrize("role", list(Role))
@@ -127,7 +131,8 @@ def test_the_navigation_shows_only_the_pages_the_role_may_open(login_as, role):
     client = login_as(role)
     links = navigation_links(client.get("/account"))
 
-    assert set(links) == {HOMES[role], "/account"}
+    shared = {"/reports"} if role in (Role.FINANCE_OFFICER, Role.PCC_VIEWER, Role.GRANTS_OFFICER) else set()
+    assert set(links) == {HOMES[role], "/account"} | shared
     for href in links:
         assert client.get(href).status_code == 200
 

@@ -1,0 +1,96 @@
+"""Loading what the returns are built from, a fund at a time, without a query per grant."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..applications.models import Application, ApplicationPriority
+from ..assessment.models import Decision, Outcome
+from ..dates import LONDON
+from ..extensions import db
+from ..funds.models import Area, Fund, Round
+from ..grants.models import Grant, GrantStatus
+from ..monitoring.models import MonitoringReturn, ReturnStatus, SpendLine
+from .periods import Period
+
+
+def end_of(day: date) -> datetime:
+    """The first instant after ``day`` in London, for comparing UTC timestamps with a period."""
+    return datetime.combine(day + timedelta(days=1), time(0), LONDON)
+
+
+def start_of(day: date) -> datetime:
+    return datetime.combine(day, time(0), LONDON)
+
+
+def area_names() -> dict[str, str]:
+    return {area.code: area.name for area in db.session.scalars(select(Area))}
+
+
+def area_label(codes: list[str], names: dict[str, str]) -> str:
+    if not codes:
+        return "Not recorded"
+    return " and ".join(sorted(names.get(code, code) for code in codes))
+
+
+def approvals(fund: Fund, period: Period) -> list[tuple[Decision, Application]]:
+    """Approved decisions (drafts included: they already hold budget) on the fund's applications,
+    made by the end of the period."""
+    query = (select(Decision, Application).join(Application, Decision.application_id == Application.id)
+             .join(Round, Application.round_id == Round.id)
+             .where(Round.fund_id == fund.id, Decision.outcome == Outcome.APPROVED, *decided_by(period))
+             .options(joinedload(Application.organisation),
+                      selectinload(Application.priorities).joinedload(ApplicationPriority.priority))
+             .order_by(Application.reference))
+    return [(decision, application) for decision, application in db.session.execute(query)]
+
+
+def grants_of(fund: Fund) -> dict[int, Grant]:
+    """{application id: grant} with instalments loaded."""
+    query = (select(Grant).where(Grant.fund_id == fund.id)
+             .options(selectinload(Grant.instalments), joinedload(Grant.organisation)))
+    return {grant.application_id: grant for grant in db.session.scalars(query)}
+
+
+def accepted_returns(fund: Fund, period: Period) -> list[MonitoringReturn]:
+    """Accepted returns of the fund's grants whose period ends by the end of ``period``, oldest first."""
+    query = (select(MonitoringReturn).join(Grant, MonitoringReturn.grant_id == Grant.id)
+             .where(Grant.fund_id == fund.id, MonitoringReturn.status == ReturnStatus.ACCEPTED,
+                    MonitoringReturn.period_end <= period.end)
+             .options(selectinload(MonitoringReturn.spend_lines).joinedload(SpendLine.budget_line),
+                      selectinload(MonitoringReturn.reach_counts), selectinload(MonitoringReturn.output_actuals),
+                      selectinload(MonitoringReturn.outcome_actuals))
+             .order_by(MonitoringReturn.grant_id, MonitoringReturn.number))
+    return list(db.session.scalars(query))
+
+
+def committed_case() -> ColumnElement[int]:
+    """What a grant still holds of the fund: nothing beyond what was paid once it is withdrawn;
+    the award less the underspend released otherwise."""
+    return case((Grant.status == GrantStatus.WITHDRAWN, Grant.paid_pence),
+                else_=Grant.awarded_pence - Grant.underspend_pence)
+
+
+def decided_by(period: Period) -> list[ColumnElement[bool]]:
+    """Awards made by the end of the period; to date, every award, whenever the clock says it is."""
+    return [] if period.is_to_date else [Decision.decided_at < end_of(period.end)]
+
+
+def committed_total(fund: Fund, period: Period) -> int:
+    decided = select(Decision.application_id).where(*decided_by(period))
+    grants = db.session.scalar(select(func.coalesce(func.sum(committed_case()), 0))
+                               .where(Grant.fund_id == fund.id, Grant.application_id.in_(decided)))
+    waiting = db.session.scalar(
+        select(func.coalesce(func.sum(Decision.awarded_pence), 0))
+        .join(Application, Decision.application_id == Application.id).join(Round, Application.round_id == Round.id)
+        .where(Round.fund_id == fund.id, Decision.outcome == Outcome.APPROVED, *decided_by(period),
+               ~exists().where(Grant.application_id == Decision.application_id)))
+    return int(grants) + int(waiting)
+
+
+def in_period(column: ColumnElement[date], period: Period) -> ColumnElement[bool]:
+    condition = column <= period.end
+    return condition if period.start is None else and_(column >= period.start, condition)
