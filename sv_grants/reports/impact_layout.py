@@ -30,17 +30,18 @@ UNSUPPRESSED_NOTICE = ("Officers only: small numbers are shown. Do not share or 
 
 
 def impact_suppression(data: ImpactReturn) -> frozenset[Hashable]:
-    """Every cell of the return to show as "fewer than 5"."""
+    """Every cell of the return to show as "fewer than 5": counts of people (participants, outputs
+    delivered, the context measures) and any that would reveal one. The number of interventions
+    funded is a count of grants, each published by name on the transparency page, so hiding it
+    would protect nobody."""
     codes = [p.code for p in data.priorities]
-    values: dict[Hashable, int] = {("participants", ALL): data.participants, ("to_end", ALL): data.participants_to_end,
-                                   ("interventions", ALL): data.interventions}
+    values: dict[Hashable, int] = {("participants", ALL): data.participants, ("to_end", ALL): data.participants_to_end}
     groups = []
-    for name in ("participants", "to_end", "interventions"):
+    for name in ("participants", "to_end"):
         groups.append(Group(tuple((name, code) for code in codes), (name, ALL)))
     for priority in data.priorities:
         values[("participants", priority.code)] = priority.participants
         values[("to_end", priority.code)] = priority.participants_to_end
-        values[("interventions", priority.code)] = priority.interventions
     for breakdown in BREAKDOWNS:
         categories = _categories(data, breakdown)
         for priority in data.priorities:
@@ -103,7 +104,7 @@ def _summary(data: ImpactReturn, hidden: Hidden) -> Section:
         "started with an intervention in the period. Cost per participant is what was paid to the end of the period "
         "divided by the participants reached to the end of the period."],
         figures=[
-            Figure("Interventions funded", _count(hidden, ("interventions", ALL), data.interventions)),
+            Figure("Interventions funded", Count(data.interventions)),
             Figure("New participants in the period", _count(hidden, ("participants", ALL), data.participants)),
             Figure("Participants reached to the end of the period",
                    _count(hidden, ("to_end", ALL), data.participants_to_end)),
@@ -122,7 +123,7 @@ def _average(data: ImpactReturn, code: str | None, hidden: Hidden) -> Percent:
 
 def _priorities(data: ImpactReturn, hidden: Hidden) -> Section:
     rows: list[list[Cell]] = [
-        [f"{p.code} {p.title}".strip(), _count(hidden, ("interventions", p.code), p.interventions),
+        [f"{p.code} {p.title}".strip(), Count(p.interventions),
          _count(hidden, ("participants", p.code), p.participants),
          _count(hidden, ("to_end", p.code), p.participants_to_end), _average(data, p.code, hidden),
          Money(p.paid_to_end_pence), _cost(p.paid_to_end_pence, p.participants_to_end, ("to_end", p.code) in hidden)]
@@ -132,7 +133,7 @@ def _priorities(data: ImpactReturn, hidden: Hidden) -> Section:
         Column("New participants in the period", "count"), Column("Participants to the end of the period", "count"),
         Column("Output targets achieved (average)", "percent"), Column("Paid to the end of the period", "money"),
         Column("Cost per participant", "money")], rows,
-        total=["All priorities", _count(hidden, ("interventions", ALL), data.interventions),
+        total=["All priorities", Count(data.interventions),
                _count(hidden, ("participants", ALL), data.participants),
                _count(hidden, ("to_end", ALL), data.participants_to_end), _average(data, None, hidden),
                Money(data.paid_to_end_pence),
