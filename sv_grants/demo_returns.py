@@ -17,7 +17,6 @@ from itertools import count
 from sqlalchemy import select
 
 from .applications.models import Application
-from .audit.services import record
 from .auth.models import User
 from .dates import LONDON, clock
 from .demo_pilot import (
@@ -38,7 +37,7 @@ from .grants.schedule import Period, quarter_bounds, return_periods
 from .monitoring import answers, reach, review, services
 from .monitoring.models import MonitoringReturn, Rag
 from .organisations.models import Organisation
-from .reports.models import ContextMeasure, FeaturedCaseStudy
+from .reports import inputs
 from .reports.periods import financial_year_of, quarter_of
 
 
@@ -282,14 +281,9 @@ def schedule_context(timeline: Timeline, officer: User, pilot_start: date, today
 def _enter(officer: User, measure: str, year: str, quarter: int, value: int) -> None:
     fields = {"measure": measure, "area_name": CONTEXT_AREA, "financial_year": year, "quarter": quarter,
               "value": value, "source": CONTEXT_SOURCES[measure]}
-    row = ContextMeasure(entered_by_id=officer.id, entered_at=clock.now(), **fields)
-    db.session.add(row)
-    db.session.flush()
-    record("context_measure.saved", actor=officer, subject=row, before=None, after=fields)
+    inputs.save_context_measure(officer, None, fields)
 
 
 def feature(officer: User, funded: Funded, number: int) -> None:
     monitoring_return = funded.numbered(number)
-    db.session.add(FeaturedCaseStudy(return_id=monitoring_return.id, chosen_by_id=officer.id, chosen_at=clock.now()))
-    db.session.flush()
-    record("case_study.featured", actor=officer, subject=monitoring_return)
+    inputs.set_featured(officer, monitoring_return, True)

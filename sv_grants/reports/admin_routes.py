@@ -9,16 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from ..audit.services import record
 from ..auth.models import Role
 from ..auth.permissions import roles_required
-from ..dates import utcnow
 from ..extensions import db
 from ..forms import BaseForm
 from ..funds.models import Area
 from ..grants.models import Grant
 from ..monitoring.models import MonitoringReturn, ReturnStatus
-from . import services
+from . import inputs, services
 from .forms import ContextMeasureForm
 from .models import ContextMeasure, FeaturedCaseStudy, Measure
 
@@ -57,28 +55,17 @@ def edit_context_measure(measure_id: int | None = None) -> Response | tuple[str,
         fields = {"measure": form.measure.data, "area_name": form.area_name.data,
                   "financial_year": form.financial_year.data, "quarter": int(form.quarter.data),
                   "value": int(form.value.data), "source": form.source.data}
-        before = None if measure is None else {key: getattr(measure, key) for key in fields}
-        adding = measure is None
-        if adding:
-            measure = ContextMeasure(entered_by_id=current_user.id, **fields)
-            db.session.add(measure)
-        else:
-            for key, value in fields.items():
-                setattr(measure, key, value)
-            measure.updated_by_id, measure.updated_at = current_user.id, utcnow()
         try:
-            db.session.flush()
-        except IntegrityError:
+            saved = inputs.save_context_measure(current_user, measure, fields)
+        except inputs.DuplicateMeasure:
             db.session.rollback()
-            if adding:  # the refused row is not a measure the page can be changing
+            if measure_id is None:  # the refused row is not a measure the page can be changing
                 measure = None
             form.financial_year.errors = [
                 "There is already a figure for this measure, area and period: change that one instead"]
         else:
-            record("context_measure.saved", actor=current_user, subject=measure, before=before, after=fields)
             db.session.commit()
-            flash(f"{Measure(measure.measure).label} for {measure.area_name}, {measure.period_label} is saved.",
-                  "success")
+            flash(f"{Measure(saved.measure).label} for {saved.area_name}, {saved.period_label} is saved.", "success")
             return redirect(url_for(".context_measures"))
     return render_template("reports/context_measure_form.html", form=form, measure=measure), \
         400 if form.errors else 200
@@ -122,18 +109,12 @@ def feature(slug: str, return_id: int) -> Response:
     if not BaseForm().validate_on_submit():
         flash("Your session expired before the change was sent. Try again.", "info")
         return redirect(back)
-    chosen = db.session.scalar(select(FeaturedCaseStudy).where(FeaturedCaseStudy.return_id == return_id))
+    featured = request.form.get("featured") == "yes"
     name = f"{monitoring_return.grant.organisation.name}’s case study ({monitoring_return.title})"
-    if chosen is None:
-        db.session.add(FeaturedCaseStudy(return_id=return_id, chosen_by_id=current_user.id))
-        record("case_study.featured", actor=current_user, subject=monitoring_return)
-        flash(f"{name} is now in the impact return.", "success")
-    else:
-        db.session.delete(chosen)
-        record("case_study.unfeatured", actor=current_user, subject=monitoring_return)
-        flash(f"{name} is no longer in the impact return.", "success")
     try:
+        inputs.set_featured(current_user, monitoring_return, featured)
         db.session.commit()
     except IntegrityError:  # chosen at the same moment by someone else: it is featured either way
         db.session.rollback()
+    flash(f"{name} is {'now' if featured else 'no longer'} in the impact return.", "success")
     return redirect(back)

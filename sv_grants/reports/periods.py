@@ -73,6 +73,8 @@ def parse_period(key: str, today: date) -> Period:
         raise UnknownPeriod(f"'{key}' is not a period: use a financial year such as 2024-25, a quarter such as "
                             "2024-25-Q3, or to-date")
     first = int(match[1])
+    if not 2000 <= first <= 2100:
+        raise UnknownPeriod(f"'{key}' is outside the years a return can cover (2000-01 to 2100-01)")
     if match[3]:
         start, end = quarter_bounds(first, int(match[3]))
     else:

@@ -40,9 +40,6 @@ def returns_command(kind: str, slug: str, period_key: str, file_format: str, out
         period = parse_period(period_key, clock.today_in_london())
     except UnknownPeriod as problem:
         raise click.BadParameter(str(problem), param_hint="--period") from None
-    except ValueError:  # well formed, but a year outside the calendar, like 0000-01
-        raise click.BadParameter(f"'{period_key}' is outside the years a return can cover", param_hint="--period") \
-            from None
     # The HTML version is rendered from templates, which need a request to build their links.
     with current_app.test_request_context():
         made = services.generate(fund, kind, period, file_format, GENERATED_BY)

@@ -74,7 +74,7 @@ def _load(slug: str, kind: str, period_key: str) -> tuple[Fund, Period]:
         abort(403)
     try:
         period = parse_period(period_key, clock.today_in_london())
-    except (UnknownPeriod, ValueError):  # ValueError: a well-formed year outside the calendar, like 0000-01
+    except UnknownPeriod:
         abort(404)
     return fund, period
 
