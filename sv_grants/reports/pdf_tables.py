@@ -23,9 +23,32 @@ _WEIGHTS: dict[Kind, float] = {"text": 3.0, "date": 1.7, "money": 1.6, "count": 
 _PADDING = 6  # points either side of a cell's text
 
 
+def _widest(words: list[str], font: str) -> float:
+    # Two points to spare: a paragraph given exactly its text's width may still wrap on rounding.
+    return max((stringWidth(word, font, 9) for word in words), default=0) + 2 * _PADDING + 2
+
+
 def column_widths(table: Table, width: float) -> list[float]:
-    weights = [_WEIGHTS[column.kind] for column in table.columns]
-    return [width * weight / sum(weights) for weight in weights]
+    """Figures get the width of their widest entry, so none is ever broken across lines; text
+    columns share what is left by weight, but never narrower than their longest word (capped, so
+    one long word cannot starve the rest)."""
+    rows = [*table.rows, *([table.total] if table.total is not None else [])]
+    minimums = []
+    for i, column in enumerate(table.columns):
+        need = _widest(column.heading.split(), "Helvetica-Bold")
+        if column.numeric:
+            need = max(need, _widest([cell_text(row[i]) for row in rows], "Helvetica-Bold"))
+        else:
+            words = [word for row in rows for word in cell_text(row[i]).split()]
+            need = max(need, min(_widest(words, "Helvetica"), width / 4))
+        minimums.append(need)
+    if sum(minimums) >= width:  # too many columns for the page: shrink them all alike
+        return [width * need / sum(minimums) for need in minimums]
+    spare = width - sum(minimums)
+    weights = [0.0 if column.numeric else _WEIGHTS[column.kind] for column in table.columns]
+    if not any(weights):
+        weights = [1.0] * len(table.columns)
+    return [need + spare * weight / sum(weights) for need, weight in zip(minimums, weights, strict=True)]
 
 
 def _cell(cell: Cell, room: float, style: ParagraphStyle) -> Flowable | str:
