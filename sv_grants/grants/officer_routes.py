@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import selectinload
 
 from .. import notifications
@@ -26,6 +26,7 @@ from .presenters import attention_items, panels_for
 from .schedule import PlannedInstalment, quarterly_count, return_periods
 from .variation_views import variation_page
 
+PAGE_SIZE = 50
 bp = Blueprint("grants_officer", __name__)
 OFFICER = Role.GRANTS_OFFICER
 
@@ -37,15 +38,21 @@ def _grant_page(grant: Grant) -> Response:
 @bp.route("/grants")
 @roles_required(OFFICER)
 def list_grants() -> str:
+    total = db.session.scalar(select(func.count(Grant.id))) or 0
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    # Any page number a URL holds is brought within range, so a huge one is the last page, not an error.
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
     grants = db.session.scalars(select(Grant).options(selectinload(Grant.organisation))
-                                .order_by(Grant.offered_at.desc(), Grant.id.desc())).all()
-    offered = {grant.application_id for grant in grants}
-    waiting = [a for a in db.session.scalars(
-        select(Application).where(Application.status == ApplicationStatus.APPROVED).order_by(Application.reference))
-        if a.id not in offered]
+                                .order_by(Grant.offered_at.desc(), Grant.id.desc())
+                                .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    waiting = db.session.scalars(
+        select(Application).where(Application.status == ApplicationStatus.APPROVED,
+                                  ~exists().where(Grant.application_id == Application.id))
+        .order_by(Application.reference)).all()
     today = clock.today_in_london()
-    return render_template("grants/officer_list.html", grants=grants, waiting=waiting,
-                           late_offers=services.overdue_offers(today), attention=attention_items(today), today=today)
+    return render_template("grants/officer_list.html", grants=grants, waiting=waiting, page=page, pages=pages,
+                           total=total, late_offers=services.overdue_offers(today), attention=attention_items(today),
+                           today=today)
 
 
 @bp.route("/applications/<int:application_id>/offer", methods=["GET", "POST"])

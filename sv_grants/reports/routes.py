@@ -80,6 +80,8 @@ def _load(slug: str, kind: str, period_key: str) -> tuple[Fund, Period]:
 
 
 def _audit(fund: Fund, kind: str, period: Period, fmt: str, suppressed: bool = True) -> None:
+    if request.method == "HEAD":  # a link checker asking whether the file exists has not taken it
+        return
     record("report.downloaded", actor=current_user, subject=fund, kind=kind, period=period.key, format=fmt,
            suppressed=suppressed)
     db.session.commit()

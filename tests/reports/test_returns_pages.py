@@ -422,6 +422,7 @@ def test_every_return_produced_writes_one_audit_event_saying_who_what_and_when(
         app: Flask, grant: Funded, login_as: Any, role: Role, url: str, details: dict[str, Any]) -> None:
     client = login_as(role)
     choose(client, fund=FUND, kind=details["kind"], period=details["period"], fmt="html")  # choosing is not producing
+    assert client.head(url).status_code == 200  # nor is asking whether it is there
 
     assert client.get(url).status_code == 200
 
