@@ -24,6 +24,11 @@ run: $(VENV)/.app
 	$(DEMO_ENV) $(BIN)/flask seed-demo
 	$(DEMO_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
 
+## serve: production mode under gunicorn on 127.0.0.1:8000 (needs SECRET_KEY and the README's other settings)
+serve: $(VENV)/.app
+	APP_ENV=$${APP_ENV:-production} $(BIN)/flask --app sv_grants db upgrade
+	APP_ENV=$${APP_ENV:-production} $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
 ## browser: Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded)
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \

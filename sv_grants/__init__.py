@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.load(app.instance_path, config))
     settings.check(app.config, app.debug)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    logging.getLogger("sv_grants").setLevel(app.config["LOG_LEVEL"])
+
+    from . import rate_limits, request_log
+
+    request_log.init_app(app)  # first, so its clock starts before any other hook runs
+    rate_limits.init_app(app)
 
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
@@ -60,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .assessment.routes import bp as assessment_bp
     from .auth.admin_routes import bp as admin_bp
     from .auth.routes import bp as auth_bp
+    from .data_protection.routes import bp as data_protection_bp
     from .funds.routes import bp as funds_bp
     from .grants import applicant_routes as grant_applicant_routes
     from .grants import finance_routes
@@ -81,7 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                       assessment_bp, assessment_officer_routes.bp, panel_routes.bp, applicant_routes.bp,
                       bank_routes.bp, grant_officer_routes.bp, grant_applicant_routes.bp, finance_routes.bp,
                       monitoring_routes.bp, monitoring_officer_routes.bp, transparency_routes.bp,
-                      report_routes.bp, report_admin_routes.bp):
+                      report_routes.bp, report_admin_routes.bp, data_protection_bp):
         app.register_blueprint(blueprint)
     assessment_hooks.init_app(app)
     grants_hooks.init_app(app)

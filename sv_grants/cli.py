@@ -6,7 +6,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from .backup import backup_command
 from .extensions import db
+from .file_check import check_files_command
 from .reports import export_command, returns_command
 
 
@@ -17,6 +19,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(export_command.export_group)
     app.cli.add_command(returns_command.returns_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(check_files_command)
 
 
 @click.command("seed-demo")
@@ -71,13 +75,30 @@ def create_admin_command(email: str, name: str) -> None:
 
 @click.command("purge-expired")
 @with_appcontext
-def purge_expired_command() -> None:
-    """Delete security records past their retention period (run it daily, from cron)."""
+@click.option("--dry-run", is_flag=True, help="List what would be deleted or anonymised, and change nothing.")
+def purge_expired_command(dry_run: bool) -> None:
+    """Delete security records past their retention period and apply the retention policy to
+    applications and grants (run it daily, from cron)."""
     from .auth.services import purge_expired_security_records
+    from .data_protection import retention
+    from .dates import clock
 
+    # A dry run does the deletes inside the transaction and rolls them back, so the counts come
+    # from the very rule the real run applies rather than from a copy of it.
     deleted = purge_expired_security_records()
-    db.session.commit()
-    click.echo("Deleted " + ", ".join(f"{count} {kind}" for kind, count in deleted.items()) + ".")
+    policy = retention.Policy.from_config(current_app.config)
+    plan = retention.find_expired(policy, clock.now())
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing has been changed.")
+        click.echo("Would delete " + ", ".join(f"{count} {kind}" for kind, count in deleted.items()) + ".")
+    else:
+        retention.apply(plan, current_app.config["UPLOAD_DIR"])
+        db.session.commit()
+        click.echo("Deleted " + ", ".join(f"{count} {kind}" for kind, count in deleted.items()) + ".")
+    click.echo(f"Retention policy: {policy.describe()}.")
+    for line in plan.lines(dry_run):
+        click.echo(line)
 
 
 @click.command("send-reminders")

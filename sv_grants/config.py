@@ -26,6 +26,10 @@ def _int(value: str) -> int:
     return int(value.strip())
 
 
+def _list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 # name -> (default, parser). The environment variable has the same name.
 SETTINGS: dict[str, tuple[Any, Any]] = {
     "APP_ENV": ("production", str),
@@ -56,6 +60,13 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "PROXY_FIX_X_FOR": (0, _int),
     "MAX_CONTENT_LENGTH": (20 * 1024 * 1024, _int),
     "LOG_LEVEL": ("INFO", str),
+    # json (one object a line, for a log collector) or text; unset means json in production only.
+    "LOG_FORMAT": (None, str),
+    # Host names the app answers to, comma-separated; any other Host header gets 400. Unset: any.
+    "TRUSTED_HOSTS": (None, _list),
+    # Redis for rate-limit counters shared by every worker and host; unset: counted in the database.
+    "REDIS_URL": (None, str),
+    "RATE_LIMIT_PREFIX": ("sv_grants:rate:", str),
     # Uploads live outside static/; point several hosts at one shared directory.
     "UPLOAD_DIR": (None, str),
     "MAX_UPLOAD_BYTES": (10 * 1024 * 1024, _int),
@@ -64,6 +75,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     # The 360Giving publisher prefix that starts every grant identifier in the open data. A real
     # publisher must use the prefix 360Giving registers for it; this default is a placeholder.
     "THREESIXTY_PREFIX": ("360G-svgrants", str),
+    # Retention (UK GDPR storage limitation), applied by `flask purge-expired` and quoted by the
+    # privacy notice, so the promise and the practice come from the same two numbers.
+    "RETENTION_UNSUCCESSFUL_YEARS": (2, _int),
+    "RETENTION_CLOSED_GRANT_YEARS": (7, _int),
 }
 
 
@@ -93,6 +108,11 @@ def load(app_instance_path: str, overrides: dict[str, Any] | None) -> dict[str, 
         config["UPLOAD_DIR"] = str(Path(app_instance_path) / "uploads")
 
     production = config["APP_ENV"] == "production"
+    if not config["LOG_FORMAT"]:
+        config["LOG_FORMAT"] = "json" if production else "text"
+    if isinstance(config["TRUSTED_HOSTS"], str):  # instance/config.py may give the same string
+        config["TRUSTED_HOSTS"] = _list(config["TRUSTED_HOSTS"])
+    config["TRUSTED_HOSTS"] = config["TRUSTED_HOSTS"] or None  # Flask's own setting: None allows any
     config.setdefault("SESSION_COOKIE_SECURE", production)
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
@@ -116,6 +136,11 @@ def check(config: dict[str, Any], debug: bool) -> None:
     env = config["APP_ENV"]
     if env not in ENVIRONMENTS:
         raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}; it is {env!r}.")
+    if config["LOG_FORMAT"] not in ("json", "text"):
+        raise ConfigError(f"LOG_FORMAT must be json or text; it is {config['LOG_FORMAT']!r}.")
+    for name in ("RETENTION_UNSUCCESSFUL_YEARS", "RETENTION_CLOSED_GRANT_YEARS"):
+        if not isinstance(config[name], int) or config[name] < 1:
+            raise ConfigError(f"{name} must be a whole number of years, 1 or more; it is {config[name]!r}.")
     if env != "production":
         if not config["SECRET_KEY"]:
             config["SECRET_KEY"] = "insecure-key-for-" + env  # development and tests only

@@ -8,7 +8,9 @@ from typing import Any
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+
+from .request_log import current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,12 @@ def init_app(app: Flask) -> None:
     def csrf_error(error: CSRFError) -> tuple[str, int]:
         return render_template("errors/error.html", code=400, title=PAGES[400], csrf=True), 400
 
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # The Host header is not in TRUSTED_HOSTS, so no URL can be built and the error page's
+        # links would fail. Whoever sent it gets plain text, not a page of this service.
+        return PAGES[400], 400, {"Content-Type": "text/plain; charset=utf-8"}
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         code = error.code or 500
@@ -41,7 +49,9 @@ def init_app(app: Flask) -> None:
     def server_error(error: InternalServerError) -> tuple[str, int]:
         reference = secrets.token_hex(4).upper()
         original = getattr(error, "original_exception", None)
-        log.error("unhandled error, reference %s", reference, exc_info=original)
+        # The request id finds this request's own log line; the reference is what the user quotes.
+        log.error("unhandled error, reference %s, request %s", reference, current_request_id(),
+                  exc_info=original)
         try:
             from .extensions import db
 

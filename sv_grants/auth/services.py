@@ -6,14 +6,16 @@ commits. They raise ``AuthError`` subclasses with a message fit to show next to 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
 from flask import current_app
+from redis import RedisError
 from sqlalchemy import delete, func, select, update
 
-from .. import notifications
+from .. import notifications, rate_limits
 from ..audit.services import record
 from ..dates import utcnow
 from ..extensions import db
@@ -31,6 +33,8 @@ from .models import (
 from .passwords import dummy_verify, hash_password, password_problem, verify_password
 from .sessions import end_all_sessions
 from .tokens import new_token, token_hash
+
+log = logging.getLogger(__name__)
 
 
 class AuthError(Exception):
@@ -85,7 +89,18 @@ THROTTLE_MESSAGE = (
 
 
 def recent_failures(email: str, ip: str) -> tuple[int, int]:
-    """Failed attempts in the throttling window: (for this account, from this address)."""
+    """Failed attempts in the throttling window: (for this account, from this address).
+
+    From Redis when ``REDIS_URL`` is set (a window that starts at the first failure), otherwise
+    from the attempts recorded in the database (a window sliding back from now)."""
+    shared = rate_limits.shared_counter()
+    if shared is not None:
+        try:
+            return (shared.count(rate_limits.private_key("sign-in-account", email)),
+                    shared.count(rate_limits.private_key("sign-in-ip", ip)))
+        except RedisError:
+            # Signing in must not stop with Redis: the attempts are in the database anyway.
+            log.warning("Redis unreachable: sign-in throttling counted in the database")
     since = utcnow() - timedelta(seconds=current_app.config["SIGN_IN_WINDOW_SECONDS"])
     failed = select(func.count()).select_from(SignInAttempt).where(
         SignInAttempt.succeeded.is_(False), SignInAttempt.at > since
@@ -104,6 +119,14 @@ def check_throttle(email: str, ip: str) -> None:
 
 def _attempt(email: str, ip: str, step: str, succeeded: bool) -> None:
     db.session.add(SignInAttempt(email=email, ip=ip, step=step, succeeded=succeeded))
+    shared = rate_limits.shared_counter()
+    if shared is not None and not succeeded:
+        window = current_app.config["SIGN_IN_WINDOW_SECONDS"]
+        try:
+            shared.hit(rate_limits.private_key("sign-in-account", email), window)
+            shared.hit(rate_limits.private_key("sign-in-ip", ip), window)
+        except RedisError:
+            log.warning("Redis unreachable: a failed sign-in was not counted there")
 
 
 def authenticate(email: str, password: str, ip: str) -> User:
