@@ -18,6 +18,7 @@ from ..extensions import db
 from ..money import gbp, pounds_for_input
 from ..organisations.bank import current_account
 from ..organisations.services import member_emails
+from ..pagination import page_count, pagination, requested_page
 from . import services, variations
 from .forms import CloseForm, DecideVariationForm, OfferForm, ReasonForm, ScheduleForm
 from .models import Grant, GrantStatus, Trigger
@@ -39,9 +40,8 @@ def _grant_page(grant: Grant) -> Response:
 @roles_required(OFFICER)
 def list_grants() -> str:
     total = db.session.scalar(select(func.count(Grant.id))) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    # Any page number a URL holds is brought within range, so a huge one is the last page, not an error.
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    pages = page_count(total, PAGE_SIZE)
+    page = requested_page(pages)
     grants = db.session.scalars(select(Grant).options(selectinload(Grant.organisation))
                                 .order_by(Grant.offered_at.desc(), Grant.id.desc())
                                 .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
@@ -51,8 +51,8 @@ def list_grants() -> str:
         .order_by(Application.reference)).all()
     today = clock.today_in_london()
     return render_template("grants/officer_list.html", grants=grants, waiting=waiting, page=page, pages=pages,
-                           total=total, late_offers=services.overdue_offers(today), attention=attention_items(today),
-                           today=today)
+                           total=total, pagination=pagination(".list_grants", page, pages, "Pages of grants"),
+                           late_offers=services.overdue_offers(today), attention=attention_items(today), today=today)
 
 
 @bp.route("/applications/<int:application_id>/offer", methods=["GET", "POST"])

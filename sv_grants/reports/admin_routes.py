@@ -16,6 +16,7 @@ from ..forms import BaseForm
 from ..funds.models import Area
 from ..grants.models import Grant
 from ..monitoring.models import MonitoringReturn, ReturnStatus
+from ..pagination import page_count, pagination, requested_page
 from . import inputs, services
 from .forms import ContextMeasureForm
 from .models import ContextMeasure, FeaturedCaseStudy, Measure
@@ -71,16 +72,17 @@ def edit_context_measure(measure_id: int | None = None) -> Response | tuple[str,
         400 if form.errors else 200
 
 
-def _featured_returns(fund_id: int, page: int) -> tuple[list[MonitoringReturn], int]:
+def _featured_returns(fund_id: int) -> tuple[list[MonitoringReturn], int, int]:
     query = (select(MonitoringReturn).join(Grant, MonitoringReturn.grant_id == Grant.id)
              .where(Grant.fund_id == fund_id, MonitoringReturn.status == ReturnStatus.ACCEPTED,
                     func.length(func.trim(func.coalesce(MonitoringReturn.case_study, ""))) > 0))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    pages = page_count(total, PAGE_SIZE)
+    page = requested_page(pages)
     rows = db.session.scalars(query.options(joinedload(MonitoringReturn.grant).joinedload(Grant.organisation))
                               .order_by(MonitoringReturn.period_end.desc(), MonitoringReturn.id)
-                              .limit(PAGE_SIZE).offset((min(page, pages) - 1) * PAGE_SIZE)).all()
-    return list(rows), pages
+                              .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return list(rows), page, pages
 
 
 @bp.route("/reports/<slug>/case-studies")
@@ -89,12 +91,12 @@ def case_studies(slug: str) -> str:
     fund = services.fund_by_slug(slug)
     if fund is None:
         abort(404)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    returns, pages = _featured_returns(fund.id, page)
+    returns, page, pages = _featured_returns(fund.id)
     featured = set(db.session.scalars(select(FeaturedCaseStudy.return_id).where(
         FeaturedCaseStudy.return_id.in_([r.id for r in returns]))))
     return render_template("reports/case_studies.html", fund=fund, returns=returns, featured=featured,
-                           page=min(page, pages), pages=pages, form=BaseForm())
+                           page=page, pages=pages, form=BaseForm(),
+                           pagination=pagination(".case_studies", page, pages, "Pages of case studies", slug=slug))
 
 
 @bp.route("/reports/<slug>/case-studies/<int:return_id>", methods=["POST"])

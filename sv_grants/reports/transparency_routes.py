@@ -3,13 +3,12 @@ grants as 360Giving open data. Open to everyone, signed in or not."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, url_for
 
 from ..auth.permissions import public
 from ..dates import clock
 from ..funds.models import Fund
+from ..pagination import page_count, pagination, requested_page
 from . import threesixty, transparency
 
 bp = Blueprint("transparency", __name__, url_prefix="/transparency")
@@ -28,23 +27,6 @@ def _download(body: bytes, mimetype: str, name: str) -> Response:
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-def _pagination(slug: str, page: int, pages: int) -> dict[str, Any]:
-    """GOV.UK pagination: the first, last, current and neighbouring pages, with gaps shown as ellipses."""
-    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    items: list[dict[str, Any]] = []
-    for number in shown:
-        if items and number - items[-1].get("number", 0) > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": url_for(".list_awards", slug=slug, page=number),
-                      "current": number == page})
-    params: dict[str, Any] = {"items": items, "landmarkLabel": "Pages of awarded grants"}
-    if page > 1:
-        params["previous"] = {"href": url_for(".list_awards", slug=slug, page=page - 1)}
-    if page < pages:
-        params["next"] = {"href": url_for(".list_awards", slug=slug, page=page + 1)}
-    return params
-
-
 @bp.route("")
 @public
 def list_funds() -> Response | str:
@@ -59,12 +41,12 @@ def list_funds() -> Response | str:
 def list_awards(slug: str) -> str:
     fund = _fund(slug)
     totals = transparency.totals(fund)
-    pages = max((totals.count + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    # A missing, mistyped or out-of-range page number shows the nearest page rather than an error.
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    pages = page_count(totals.count, PAGE_SIZE)
+    page = requested_page(pages)
     rows = transparency.awards(fund, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+    pager = pagination(".list_awards", page, pages, "Pages of awarded grants", slug=slug) if pages > 1 else None
     return render_template("reports/transparency/awards.html", fund=fund, awards=rows, totals=totals, page=page,
-                           pages=pages, pagination=_pagination(slug, page, pages) if pages > 1 else None,
+                           pages=pages, pagination=pager,
                            first=(page - 1) * PAGE_SIZE + 1, last=(page - 1) * PAGE_SIZE + len(rows))
 
 
