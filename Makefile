@@ -1,10 +1,12 @@
 # Two commands for a fresh machine: `make run` (the demo) and `make test` (the whole suite).
 PYTHON ?= python3
+# One test worker per core; each has its own database (see tests/conftest.py).
+PYTEST_ARGS ?= -n auto --dist loadfile
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_ENV := APP_ENV=development REQUIRE_TWO_FACTOR=false FLASK_APP=sv_grants
 
-.PHONY: run serve test lint assets browser clean
+.PHONY: run serve test lint assets browser clean bench
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +53,7 @@ assets:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+## bench: time the key pages, the funding return PDF, approvals and the funding set (see bench/README.md)
+bench: $(VENV)/.test
+	$(BIN)/python -m bench $(BENCH_ARGS)

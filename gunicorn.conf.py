@@ -21,3 +21,6 @@ errorlog = "-"
 # slow leak in a library from growing.
 max_requests = 2000
 max_requests_jitter = 200
+# gunicorn's control socket sits at one fixed path per user, so two servers on one host (tests run
+# side by side, or a second site) would fight over it; nothing here uses it.
+control_socket_disable = True

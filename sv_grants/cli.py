@@ -25,7 +25,10 @@ def init_app(app: Flask) -> None:
 
 @click.command("seed-demo")
 @with_appcontext
-def seed_demo_command() -> None:
+@click.option("--scale", type=click.Choice(["demo", "national"]), default="demo", show_default=True,
+              help="national: the demo, then a national-sized data set for benchmarks (run it once, on an "
+                   "empty database).")
+def seed_demo_command(scale: str) -> None:
     """Load the demo fund, round, criteria and a user of every role (safe to run twice)."""
     if current_app.config["APP_ENV"] == "production":
         raise click.ClickException("seed-demo adds accounts with published passwords; "
@@ -35,6 +38,8 @@ def seed_demo_command() -> None:
     with current_app.test_request_context("/"):  # the demo's bank-details change sends its e-mails
         users = seed_demo()
         db.session.commit()
+    if scale == "national":
+        _seed_national()
     click.echo("Demo data is ready. Sign in at " + current_app.config["BASE_URL"] + "/sign-in with:")
     width = max(len(u.email) for u in users)
     for user in users:
@@ -43,6 +48,24 @@ def seed_demo_command() -> None:
     click.echo(f"Every demo account's password is: {DEMO_PASSWORD}")
     if current_app.config["REQUIRE_TWO_FACTOR"]:
         click.echo("Staff accounts will be asked to set up two-factor sign-in with an authenticator app.")
+
+
+def _seed_national() -> None:
+    from time import perf_counter
+
+    from .demo_national import seed_national
+
+    started = perf_counter()
+    counts = seed_national()
+    db.session.commit()
+    if not counts:
+        click.echo("The national data is there already: nothing was added.")
+        return
+    width = max(len(table) for table in counts)
+    click.echo("National data added:")
+    for table, rows in counts.items():
+        click.echo(f"  {table.ljust(width)}  {rows:>9,}")
+    click.echo(f"In {perf_counter() - started:.1f} seconds.")
 
 
 @click.command("create-admin")

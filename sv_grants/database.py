@@ -18,6 +18,8 @@ from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
 
+from .extensions import db
+
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -45,6 +47,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def in_read_only_request() -> bool:
     return has_request_context() and request.method in READ_ONLY_METHODS
+
+
+def end_read_transaction() -> None:
+    """Before a GET request writes (an audit line for a download), end the reading transaction it
+    began with. On SQLite that transaction holds a snapshot, and once anyone else has committed since
+    (the session's last-seen time, another user) the snapshot can never become a writer: the write
+    would fail at once with "database is locked" instead of waiting its turn."""
+    if in_read_only_request():
+        db.session.commit()
 
 
 def write_connection(engine: Engine) -> Connection:

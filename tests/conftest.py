@@ -81,16 +81,43 @@ def _empty_postgres(url: str) -> None:
     engine.dispose()
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """A database of this xdist worker's own beside the configured one, created afresh.
+
+    Tests empty the database after each test, so two workers sharing one would empty each other's."""
+    server, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    engine = create_engine(normalise_database_url(f"{server}/postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{own}"'))
+    engine.dispose()
+    return f"{server}/{own}"
+
+
+def _drop_worker_database(url: str) -> None:
+    server, name = url.rsplit("/", 1)
+    engine = create_engine(normalise_database_url(f"{server}/postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database at the newest migration: the configured PostgreSQL one, or a SQLite template."""
     folder = tmp_path_factory.mktemp("database")
-    if USES_POSTGRES:
-        _migrate(CONFIGURED_URL, folder)
-        return CONFIGURED_URL
-    template = folder / "template.db"
-    _migrate(f"sqlite:///{template}", folder)
-    return str(template)
+    if not USES_POSTGRES:
+        template = folder / "template.db"
+        _migrate(f"sqlite:///{template}", folder)
+        yield str(template)
+        return
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = _worker_database(CONFIGURED_URL, worker) if worker else CONFIGURED_URL
+    _migrate(url, folder)
+    yield url
+    if worker:
+        _drop_worker_database(url)
 
 
 @pytest.fixture

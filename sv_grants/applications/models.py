@@ -137,6 +137,10 @@ class Application(db.Model):
         CheckConstraint("requested_pence IS NULL OR requested_pence > 0", name="requested_positive"),
         CheckConstraint("people_expected IS NULL OR people_expected > 0", name="people_positive"),
         CheckConstraint("status = 'draft' OR reference IS NOT NULL", name="submitted_has_reference"),
+        # A round's list is filtered by status and ordered by reference, and counted by status
+        # (migration 0006): without these a round of hundreds is sorted in a temporary B-tree.
+        Index("ix_applications_round_reference", "round_id", "reference"),
+        Index("ix_applications_round_status", "round_id", "status"),
     )
 
     @property

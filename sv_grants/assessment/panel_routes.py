@@ -23,7 +23,7 @@ from .forms import NotifyForm
 from .models import Decision
 from .officer_routes import notify_reviewers
 from .panel import conflicts_register, panel_for
-from .permissions import has_declared_interest
+from .permissions import conflicted_organisation_ids
 from .scoring import percent
 
 bp = Blueprint("panel", __name__)
@@ -171,7 +171,8 @@ def show_panel(round_id: int) -> tuple[str, int]:
     round_ = _round(round_id)
     minimums, errors = _minimums(round_)
     panel = panel_for(round_, {} if errors else minimums)
-    hidden = {row.application.id for row in panel.rows if has_declared_interest(current_user, row.application)}
+    conflicted = conflicted_organisation_ids(current_user)
+    hidden = {row.application.id for row in panel.rows if row.application.organisation_id in conflicted}
     return render_template("assessment/panel.html", panel=panel, percent=percent, errors=errors,
                            minimums={k: str(v) for k, v in minimums.items()}, args=request.args,
                            hidden=hidden), 400 if errors else 200
@@ -183,8 +184,8 @@ def _pack_panel(round_id: int) -> Any:
     round_ = _round(round_id)
     minimums, errors = _minimums(round_)
     panel = panel_for(round_, {} if errors else minimums)
-    conflicted = [row.application.reference for row in panel.rows if has_declared_interest(current_user,
-                                                                                          row.application)]
+    organisations = conflicted_organisation_ids(current_user)
+    conflicted = [row.application.reference for row in panel.rows if row.application.organisation_id in organisations]
     if conflicted:
         flash(f"You declared an interest in {', '.join(conflicted)}, so you cannot produce the panel pack, which "
               "shows its scores. Ask another grants officer.", "info")

@@ -28,6 +28,16 @@ def has_declared_interest(user: User, application: Application) -> bool:
         Assignment.application_id == Application.id, Application.organisation_id == application.organisation_id))))
 
 
+def conflicted_organisation_ids(user: User) -> set[int]:
+    """The organisations ``user`` has declared an interest in: one query for a whole list of
+    applications, where ``has_declared_interest`` on each row would be one query a row."""
+    if not user.is_authenticated:
+        return set()
+    return set(db.session.scalars(select(Application.organisation_id).join(
+        Assignment, Assignment.application_id == Application.id).where(
+        Assignment.reviewer_id == user.id, Assignment.declaration == Declaration.CONFLICTED).distinct()))
+
+
 def get_own_assignment(user: User, assignment_id: int) -> Assignment:
     """The reviewer's own assignment, whatever they have declared."""
     assignment = db.session.get(Assignment, assignment_id)

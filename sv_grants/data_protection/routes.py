@@ -12,6 +12,7 @@ from ..auth.admin_routes import get_user_for_admin
 from ..auth.forms import ConfirmForm
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
+from ..database import end_read_transaction
 from ..extensions import db
 from . import erasure
 from .export import export_user
@@ -36,6 +37,7 @@ def retention_policy() -> Policy:
 def download_user_data(user_id: int) -> Response:
     user = get_user_for_admin(user_id)
     data = export_user(user)
+    end_read_transaction()
     record("user.data_exported", actor=current_user, subject=user)
     db.session.commit()
     response = Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json")

@@ -9,6 +9,7 @@ from .. import notifications
 from ..audit.services import record
 from ..auth.models import Role
 from ..auth.permissions import roles_required
+from ..database import end_read_transaction
 from ..dates import clock, format_date
 from ..extensions import db
 from ..forms import BaseForm
@@ -113,6 +114,7 @@ def unapprove(instalment_id: int) -> Response | tuple[str, int]:
 @roles_required(FINANCE)
 def payments_file() -> Response:
     rows = payments.payment_rows()
+    end_read_transaction()
     record("payment.file_downloaded", actor=current_user, rows=len(rows),
            total_pence=sum(row.amount_pence for row in rows))
     db.session.commit()

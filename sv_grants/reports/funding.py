@@ -19,7 +19,7 @@ from ..dates import to_london, utcnow
 from ..extensions import db
 from ..funds.models import Fund
 from ..grants.models import Grant, Instalment, InstalmentStatus
-from ..monitoring.models import MonitoringReturn, ReturnStatus, SpendLine
+from ..monitoring.models import MonitoringReturn, SpendLine
 from . import queries
 from .data import FundingGrantRow, FundingGroupRow, FundingReturn, Headline, QuarterPayments, Release
 from .periods import Period, quarter_bounds, quarter_of, quarters_between
@@ -29,7 +29,7 @@ def build_funding(fund: Fund, period: Period, generated_by: str, now: datetime |
     now = now or utcnow()
     names = queries.area_names()
     grants = queries.grants_of(fund)
-    spend = _latest_spend(queries.accepted_returns(fund, period))
+    spend = queries.latest_spend(fund, period)
     rows = [_row(decision, application, grants.get(application.id), spend, names, period)
             for decision, application in queries.approvals(fund, period)]
     rows = [row for row in rows if row is not None]
@@ -49,16 +49,7 @@ def build_funding(fund: Fund, period: Period, generated_by: str, now: datetime |
         ledger_paid_pence=int(ledger_paid) if ledger_paid is not None else None)
 
 
-def _latest_spend(returns: list[MonitoringReturn]) -> dict[int, MonitoringReturn]:
-    """{grant id: its latest accepted return that reports spend}: spend is reported to date."""
-    latest: dict[int, MonitoringReturn] = {}
-    for monitoring_return in returns:  # oldest first, so the last one wins
-        if monitoring_return.spend_lines:
-            latest[monitoring_return.grant_id] = monitoring_return
-    return latest
-
-
-def _row(decision: Decision, application: Application, grant: Grant | None, spend: dict[int, MonitoringReturn],
+def _row(decision: Decision, application: Application, grant: Grant | None, spend: dict[int, queries.LatestSpend],
          names: dict[str, str], period: Period) -> FundingGrantRow | None:
     priority = application.primary_priority
     common = {"organisation": application.organisation.name, "priority_code": priority.code if priority else "",
@@ -73,10 +64,8 @@ def _row(decision: Decision, application: Application, grant: Grant | None, spen
                                non_labour_spend_pence=None, rag=None)
     paid = [i for i in grant.instalments if i.status == InstalmentStatus.PAID and i.paid_on is not None]
     latest = spend.get(grant.id)
-    labour = non_labour = None
-    if latest is not None:
-        labour = sum(s.spent_pence for s in latest.spend_lines if s.budget_line.cost_type == CostType.LABOUR)
-        non_labour = sum(s.spent_pence for s in latest.spend_lines if s.budget_line.cost_type != CostType.LABOUR)
+    labour = latest.labour_pence if latest is not None else None
+    non_labour = latest.non_labour_pence if latest is not None else None
     committed = grant.paid_pence if grant.status == "withdrawn" else grant.awarded_pence - grant.underspend_pence
     return FundingGrantRow(
         reference=grant.reference, **common, status=grant.status_enum.label, committed_pence=committed,
@@ -124,12 +113,7 @@ def _headline(fund: Fund, period: Period) -> Headline:
 
 def _spend_by_cost_type(fund: Fund, period: Period) -> dict[str, int]:
     """Spend to date from each grant's latest accepted return that reports spend, by cost type."""
-    reporting = (select(MonitoringReturn.grant_id, func.max(MonitoringReturn.number).label("number"))
-                 .join(Grant, MonitoringReturn.grant_id == Grant.id)
-                 .where(Grant.fund_id == fund.id, MonitoringReturn.status == ReturnStatus.ACCEPTED,
-                        MonitoringReturn.period_end <= period.end,
-                        MonitoringReturn.spend_lines.any())
-                 .group_by(MonitoringReturn.grant_id).subquery())
+    reporting = queries.latest_reporting_spend(fund, period)
     query = (select(BudgetLine.cost_type, func.coalesce(func.sum(SpendLine.spent_pence), 0))
              .join(MonitoringReturn, SpendLine.return_id == MonitoringReturn.id)
              .join(reporting, (reporting.c.grant_id == MonitoringReturn.grant_id)

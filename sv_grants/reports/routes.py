@@ -10,6 +10,7 @@ from sqlalchemy import select
 from ..audit.services import record
 from ..auth.models import Role, User
 from ..auth.permissions import roles_required
+from ..database import end_read_transaction
 from ..dates import clock
 from ..extensions import db
 from ..funds.models import Fund
@@ -82,6 +83,7 @@ def _load(slug: str, kind: str, period_key: str) -> tuple[Fund, Period]:
 def _audit(fund: Fund, kind: str, period: Period, fmt: str, suppressed: bool = True) -> None:
     if request.method == "HEAD":  # a link checker asking whether the file exists has not taken it
         return
+    end_read_transaction()
     record("report.downloaded", actor=current_user, subject=fund, kind=kind, period=period.key, format=fmt,
            suppressed=suppressed)
     db.session.commit()
