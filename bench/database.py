@@ -3,9 +3,11 @@ with the demo and, at national scale, the national data set; then the pages' sub
 
 from __future__ import annotations
 
-import logging
+import contextlib
+import io
 import os
 import secrets
+import sys
 import tempfile
 import uuid
 from dataclasses import dataclass, field
@@ -132,9 +134,13 @@ def national_module() -> Any:
 def build(backend: Backend, scale: str, national_scale: float) -> tuple[Flask, Subjects]:
     backend.create()
     app = backend.app()
-    with app.app_context():
-        upgrade()
-        logging.getLogger("alembic").setLevel(logging.WARNING)  # its INFO lines would bury the table
+    # Alembic's logging set-up prints a line per migration, which would bury the table.
+    with app.app_context(), contextlib.redirect_stderr(io.StringIO()) as migration_log:
+        try:
+            upgrade()
+        except Exception:
+            print(migration_log.getvalue(), file=sys.stderr)
+            raise
     with app.test_request_context("/"):  # as `flask seed-demo`: the demo's e-mails render in a request
         seed_demo()
         db.session.commit()
