@@ -6,7 +6,8 @@ import email
 import io
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import Message
@@ -17,7 +18,7 @@ from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
 from reportlab.pdfgen import canvas
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from sv_grants.audit.models import AuditEvent
 from sv_grants.auth.models import User
@@ -217,3 +218,21 @@ class Race:
     def check(self) -> None:
         if self.unexpected:
             raise BaseExceptionGroup("unexpected errors in the race", self.unexpected)
+
+
+@contextmanager
+def counted_queries(app: Flask) -> Iterator[list[str]]:
+    """Every SQL statement the app sends while the block runs, to prove a page's query count does
+    not grow with the rows it shows."""
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..auth.models import Role
 from ..auth.permissions import roles_required
@@ -12,6 +12,7 @@ from ..extensions import db
 from ..forms import is_whole_number
 from ..funds.models import Round
 from ..organisations.models import Organisation
+from ..pagination import page_count, requested_page
 from .models import Application, ApplicationPriority, ApplicationStatus
 from .services import count_by_status
 
@@ -30,7 +31,6 @@ def list_applications(round_id: int) -> str:
     status = request.args.get("status", "")
     priority = request.args.get("priority", "")
     query = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
 
     statement = select(Application).join(Organisation).where(
         Application.round_id == round_.id, Application.status.in_(VISIBLE))
@@ -44,13 +44,14 @@ def list_applications(round_id: int) -> str:
         statement = statement.where(or_(func.lower(Application.reference).like(pattern),
                                         func.lower(Organisation.name).like(pattern)))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    page = min(page, pages)
+    pages = page_count(total, PAGE_SIZE)
+    page = requested_page(pages)
+    # Joined, not selected in, so an empty page costs the same queries as a full one.
     applications = db.session.scalars(
-        statement.options(selectinload(Application.organisation),
-                          selectinload(Application.priorities).selectinload(ApplicationPriority.priority))
+        statement.options(joinedload(Application.organisation),
+                          joinedload(Application.priorities).joinedload(ApplicationPriority.priority))
         .order_by(Application.reference).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
+    ).unique().all()
     counts = count_by_status(round_)
     return render_template("applications/round_applications.html", round=round_, applications=applications,
                            statuses=VISIBLE, status=status, priority=priority, query=query, page=page,

@@ -48,12 +48,21 @@ class Notice:
 
 
 # Later stages add what the applicant should see (a question to answer, an outcome to read);
-# applications cannot import them.
-notice_providers: list[Callable[[Application], list[Notice]]] = []
+# applications cannot import them. Each answers for many applications at once, by application id,
+# so a list of applications costs each stage the same few queries however long it is.
+notice_providers: list[Callable[[list[Application]], dict[int, list[Notice]]]] = []
+
+
+def notices_of(applications: list[Application]) -> dict[int, list[Notice]]:
+    found: dict[int, list[Notice]] = {application.id: [] for application in applications}
+    for provider in notice_providers:
+        for application_id, notices in provider(applications).items():
+            found[application_id].extend(notices)
+    return found
 
 
 def notices_for(application: Application) -> list[Notice]:
-    return [notice for provider in notice_providers for notice in provider(application)]
+    return notices_of([application])[application.id]
 
 
 def _or_not_answered(value: object) -> str:

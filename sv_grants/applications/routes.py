@@ -18,7 +18,7 @@ from .forms import SubmitForm, WithdrawForm
 from .models import ApplicationStatus, SectionStatus
 from .pdf import application_pdf
 from .permissions import can_edit_application, get_application_for, get_editable_application_for, is_applicant_for
-from .presenters import deadline_countdown, notices_for, summary_of
+from .presenters import deadline_countdown, notices_for, notices_of, summary_of
 from .sections import SECTIONS
 
 bp = Blueprint("applications", __name__)
@@ -29,10 +29,10 @@ bp = Blueprint("applications", __name__)
 def dashboard() -> str:
     organisations = organisations_of(current_user)
     now = clock.now()
-    return render_template("applications/dashboard.html", organisations=organisations,
-                           applications=services.applications_of(organisations),
+    applications = services.applications_of(organisations)
+    return render_template("applications/dashboard.html", organisations=organisations, applications=applications,
                            rounds=services.open_rounds(now), now=now, countdown=deadline_countdown,
-                           notices_for=notices_for)
+                           notices=notices_of([a for a in applications if not a.is_draft]))
 
 
 @bp.route("/applications/<int:application_id>")

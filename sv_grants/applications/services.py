@@ -13,6 +13,7 @@ from typing import Any
 
 from blinker import Namespace
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from ..audit.services import record
 from ..auth.models import User
@@ -339,13 +340,15 @@ def applications_of(organisations: list[Organisation]) -> list[Application]:
         return []
     return list(db.session.scalars(
         select(Application).where(Application.organisation_id.in_([o.id for o in organisations]))
+        .options(joinedload(Application.round), joinedload(Application.organisation))
         .order_by(Application.created_at.desc())
     ))
 
 
 def open_rounds(now: datetime) -> list[Round]:
     return list(db.session.scalars(
-        select(Round).where(Round.opens_at <= now, Round.closes_at > now).order_by(Round.closes_at)
+        select(Round).where(Round.opens_at <= now, Round.closes_at > now).options(joinedload(Round.fund))
+        .order_by(Round.closes_at)
     ))
 
 

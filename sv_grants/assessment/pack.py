@@ -12,10 +12,13 @@ from fractions import Fraction
 from flask import current_app
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table, TableStyle
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from ..applications.models import Application, CostType
+from ..applications.models import Application, ApplicationPriority, CostType
 from ..applications.sections import BUDGET_CATEGORIES, CATEGORY_LABELS
 from ..dates import format_datetime
+from ..extensions import db
 from ..money import gbp
 from ..pdf import Metadata, build, frame_width, stylesheet, table, text
 from .panel import Panel, PanelRow
@@ -94,16 +97,13 @@ class ModerationLine:
 @dataclass
 class ApplicationPage:
     row: PanelRow
+    application: Application
     sheet: ScoreSheet
     budget: BudgetSummary
     priorities: list[PriorityLine]  # the primary one first
     criteria: list[CriterionRow]
     reviewer_scores: list[Fraction | None]  # each reviewer's own weighted score, by column
     moderations: list[ModerationLine]  # oldest first; the last is the one that counts
-
-    @property
-    def application(self) -> Application:
-        return self.row.application
 
     @property
     def reference(self) -> str:
@@ -136,12 +136,17 @@ class ApplicationPage:
 
 def pack_sections(panel: Panel) -> list[ApplicationPage]:
     """One page's worth for each ranked application, in rank order."""
-    return [_page(row) for row in panel.rows]
+    ids = [row.application.id for row in panel.rows]
+    applications = {application.id: application for application in db.session.scalars(
+        select(Application).where(Application.id.in_(ids))
+        .options(selectinload(Application.organisation), selectinload(Application.budget_lines),
+                 selectinload(Application.priorities).selectinload(ApplicationPriority.priority)))} if ids else {}
+    return [_page(row, applications[row.application.id]) for row in panel.rows]
 
 
-def _page(row: PanelRow) -> ApplicationPage:
-    sheet = score_sheet(row.application, row.result)
-    return ApplicationPage(row, sheet, budget_summary(row.application), priority_lines(row.application),
+def _page(row: PanelRow, application: Application) -> ApplicationPage:
+    sheet = score_sheet(application, row.result)
+    return ApplicationPage(row, application, sheet, budget_summary(application), priority_lines(application),
                            criterion_rows(sheet), _reviewer_scores(sheet, row.result), moderation_lines(sheet))
 
 
@@ -279,7 +284,7 @@ def _ranked(panel: Panel, layout: _Layout) -> list[Flowable]:
         f"{panel.round.moderation_threshold_percent}% are marked Flag.")]
     if not panel.rows:
         return [*story, layout.para("No application has a submitted review yet.")]
-    rows = [[str(row.rank), row.application.reference or "", row.application.organisation.name,
+    rows = [[str(row.rank), row.application.reference or "", row.application.organisation_name,
              row.priority.code if row.priority else DASH, gbp(row.requested_pence), percent(row.result.weighted),
              percent(row.result.moderated) if row.result.moderated is not None else DASH,
              spread_text(row.result), row.recommendation_text, running_total_text(row)] for row in panel.rows]
@@ -313,7 +318,7 @@ def _funding_set(panel: Panel, layout: _Layout) -> list[Flowable]:
     if not funding.feasible:
         return story
     if funding.picks:
-        rows = [[str(p.row.rank), p.row.application.reference or "", p.row.application.organisation.name,
+        rows = [[str(p.row.rank), p.row.application.reference or "", p.row.application.organisation_name,
                  gbp(p.row.requested_pence), percent(p.row.result.effective), gbp(p.remaining_after_pence)]
                 for p in funding.picks]
         header = ["Rank", "Reference", "Organisation", "Requested", "Score", "Budget remaining after"]
@@ -321,7 +326,7 @@ def _funding_set(panel: Panel, layout: _Layout) -> list[Flowable]:
     story.append(layout.subheading("Left out"))
     if not funding.left_out:
         return [*story, layout.para("None: every application still to be decided is in the set.")]
-    rows = [[str(o.row.rank), o.row.application.reference or "", o.row.application.organisation.name,
+    rows = [[str(o.row.rank), o.row.application.reference or "", o.row.application.organisation_name,
              gbp(o.row.requested_pence), o.reason] for o in funding.left_out]
     story.append(layout.table([["Rank", "Reference", "Organisation", "Requested", "Reason"], *rows],
                               [0.08, 0.17, 0.25, 0.13, 0.37], tight=True))

@@ -9,27 +9,44 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from fractions import Fraction
+from functools import cached_property, lru_cache
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from ..applications.models import Application, ApplicationPriority, ApplicationStatus
+from ..auth.models import User
 from ..dates import clock
 from ..extensions import db
 from ..funds.models import Fund, Priority, Round
 from ..money import gbp
-from .knapsack import Candidate, best_selection
-from .models import Assignment, Decision, Declaration, Outcome, Recommendation
-from .results import results_for
+from ..organisations.models import Organisation
+from .knapsack import Candidate, Selection, best_selection
+from .models import Assignment, Decision, Declaration, Outcome, Recommendation, Review, ReviewStatus
+from .results import results_by_id
 from .scoring import Result, hundredths, percent
 
 IN_PLAY = (ApplicationStatus.IN_ASSESSMENT, ApplicationStatus.RESERVE)
+_ORDER = {recommendation: n for n, recommendation in enumerate(Recommendation)}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """What the panel's tables show of an application, read as one plain row; the pack loads the
+    whole application for its own pages."""
+
+    id: int
+    reference: str | None
+    status: str
+    requested_pence: int | None
+    organisation_id: int
+    organisation_name: str
+    priority_id: int | None
 
 
 @dataclass
 class PanelRow:
     rank: int
-    application: Application
+    application: Ranked
     priority: Priority | None
     result: Result
     recommendations: Counter[str]
@@ -51,8 +68,7 @@ class PanelRow:
         if not self.recommendations:
             return "None"
         return ", ".join(f"{Recommendation(key).label} ({count})" for key, count in
-                         sorted(self.recommendations.items(), key=lambda item: list(Recommendation).index(
-                             Recommendation(item[0]))))
+                         sorted(self.recommendations.items(), key=lambda item: _ORDER[Recommendation(item[0])]))
 
 
 @dataclass
@@ -111,54 +127,66 @@ class Panel:
     generated_at: datetime
     remaining_pence: int
     rows: list[PanelRow]
-    awaiting: list[Application]
+    awaiting: list[Ranked]
     priority_totals: list[PriorityTotal]
     funding_set: FundingSet
-    conflicts: list[ConflictEntry]
+
+    @cached_property
+    def conflicts(self) -> list[ConflictEntry]:
+        """Only the pack prints the register, so the panel page does not pay for it."""
+        return conflicts_register(self.round)
 
     @property
     def requested_total_pence(self) -> int:
         return sum(row.requested_pence for row in self.rows if row.is_candidate)
 
 
-def _applications(round_: Round) -> list[Application]:
-    return list(db.session.scalars(
-        select(Application).where(Application.round_id == round_.id, Application.status.in_(
+def _applications(round_: Round) -> list[Ranked]:
+    return [Ranked(*row) for row in db.session.execute(
+        select(Application.id, Application.reference, Application.status, Application.requested_pence,
+               Application.organisation_id, Organisation.name, ApplicationPriority.priority_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .outerjoin(ApplicationPriority, (ApplicationPriority.application_id == Application.id)
+                   & ApplicationPriority.is_primary)
+        .where(Application.round_id == round_.id, Application.status.in_(
             [*IN_PLAY, ApplicationStatus.APPROVED, ApplicationStatus.REJECTED]))
-        .options(selectinload(Application.organisation),
-                 selectinload(Application.priorities).selectinload(ApplicationPriority.priority))
-        .order_by(Application.reference)))
+        .order_by(Application.reference))]
 
 
-def _recommendations(application_ids: list[int]) -> dict[int, Counter[str]]:
-    counts: dict[int, Counter[str]] = {i: Counter() for i in application_ids}
-    if not application_ids:
-        return counts
-    for assignment in db.session.scalars(
-            select(Assignment).where(Assignment.application_id.in_(application_ids))
-            .options(selectinload(Assignment.review))):
-        review = assignment.review
-        if review is not None and review.is_submitted and review.recommendation:
-            counts[assignment.application_id][review.recommendation] += 1
+def _recommendations(round_: Round) -> dict[int, Counter[str]]:
+    """Submitted recommendations counted by the database: the page shows only the tallies."""
+    counts: dict[int, Counter[str]] = {}
+    for application_id, recommendation, count in db.session.execute(
+            select(Assignment.application_id, Review.recommendation, func.count())
+            .join(Review).join(Application, Application.id == Assignment.application_id)
+            .where(Application.round_id == round_.id, Review.status == ReviewStatus.SUBMITTED,
+                   Review.recommendation.is_not(None))
+            .group_by(Assignment.application_id, Review.recommendation)):
+        counts.setdefault(application_id, Counter())[recommendation] = count
     return counts
 
 
-def ranked_rows(round_: Round, remaining_pence: int) -> tuple[list[PanelRow], list[Application]]:
+def ranked_rows(round_: Round, remaining_pence: int) -> tuple[list[PanelRow], list[Ranked]]:
     """Assessed applications best first (moderated score where there is one, then the smaller
     request, then the reference); and those still awaiting a submitted review."""
     applications = _applications(round_)
-    results = results_for(round_, applications)
     ids = [a.id for a in applications]
+    results = results_by_id(round_, ids)
     decisions = {d.application_id: d for d in db.session.scalars(
-        select(Decision).where(Decision.application_id.in_(ids)))} if ids else {}
-    recommendations = _recommendations(ids)
+        select(Decision).join(Application, Application.id == Decision.application_id)
+        .where(Application.round_id == round_.id))}
+    recommendations = _recommendations(round_)
+    priorities = {priority.id: priority for priority in round_.fund.priorities}
     assessed = [a for a in applications if results[a.id].is_assessed]
     awaiting = [a for a in applications if not results[a.id].is_assessed and a.status in IN_PLAY]
     assessed.sort(key=lambda a: (-results[a.id].effective, a.requested_pence or 0, a.reference or ""))
     rows, running = [], 0
     for rank, application in enumerate(assessed, start=1):
-        row = PanelRow(rank, application, application.primary_priority, results[application.id],
-                       recommendations[application.id], decisions.get(application.id))
+        priority = None
+        if application.priority_id is not None:
+            priority = priorities.get(application.priority_id) or db.session.get(Priority, application.priority_id)
+        row = PanelRow(rank, application, priority, results[application.id],
+                       recommendations.get(application.id, Counter()), decisions.get(application.id))
         if row.is_candidate and application.status in IN_PLAY:
             running += row.requested_pence
             row.running_total_pence, row.within_budget = running, running <= remaining_pence
@@ -182,6 +210,14 @@ def _priority_totals(fund: Fund, rows: list[PanelRow], funding_set: FundingSet) 
     return list(totals.values())
 
 
+@lru_cache(maxsize=64)
+def _selection(candidates: tuple[Candidate, ...], budget: int, minimums: tuple[tuple[int, int], ...]) -> Selection:
+    """The answer depends on nothing but its inputs, and the panel page asks the same question on
+    every view until a score, a decision or the budget changes; for a round of 500 the sum takes
+    most of a second, so each worker remembers its last few answers."""
+    return best_selection(candidates, budget, dict(minimums))
+
+
 def recommend(rows: list[PanelRow], remaining_pence: int, minimums: Mapping[int, int]) -> FundingSet:
     """The set of undecided applications with the highest total score that fits the remaining
     budget (exact, over whole pounds: requests round up, the budget rounds down), meeting any
@@ -189,10 +225,10 @@ def recommend(rows: list[PanelRow], remaining_pence: int, minimums: Mapping[int,
     candidates = [row for row in rows if row.is_candidate and row.application.status in IN_PLAY]
     budget_pounds = remaining_pence // 100
     by_id = {row.application.id: row for row in candidates}
-    selection = best_selection(
-        [Candidate(row.application.id, -(-row.requested_pence // 100) or 1, hundredths(row.result.effective),
-                   row.priority.id if row.priority else None) for row in candidates],
-        budget_pounds, {k: v for k, v in minimums.items() if v > 0})
+    selection = _selection(
+        tuple(Candidate(row.application.id, -(-row.requested_pence // 100) or 1, hundredths(row.result.effective),
+                        row.priority.id if row.priority else None) for row in candidates),
+        budget_pounds, tuple(sorted((k, v) for k, v in minimums.items() if v > 0)))
     funding_set = FundingSet(budget_pence=remaining_pence, minimums=dict(minimums), feasible=selection.feasible)
     if not selection.feasible:
         funding_set.explanation = ("No set of applications meets the minimum number of awards per priority within "
@@ -230,15 +266,17 @@ def _why_left_out(row: PanelRow, budget_pence: int, left_pence: int) -> str:
 
 
 def conflicts_register(round_: Round) -> list[ConflictEntry]:
-    assignments = db.session.scalars(
-        select(Assignment).join(Application)
+    rows = db.session.execute(
+        select(User.name, Organisation.name, Application.reference, Assignment.declaration,
+               Assignment.interest_details, Assignment.declared_at)
+        .select_from(Assignment).join(Application, Application.id == Assignment.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .join(User, User.id == Assignment.reviewer_id)
         .where(Application.round_id == round_.id, Assignment.declaration != Declaration.UNDECLARED)
-        .options(selectinload(Assignment.reviewer), selectinload(Assignment.application)
-                 .selectinload(Application.organisation))
         .order_by(Assignment.declared_at, Assignment.id))
-    return [ConflictEntry(a.reviewer.name, a.application.organisation.name, a.application.reference or "",
-                          "Interest declared" if a.is_conflicted else "No interest", a.interest_details,
-                          a.declared_at) for a in assignments]
+    return [ConflictEntry(reviewer, organisation, reference or "",
+                          "Interest declared" if declaration == Declaration.CONFLICTED else "No interest", details,
+                          declared_at) for reviewer, organisation, reference, declaration, details, declared_at in rows]
 
 
 def panel_for(round_: Round, minimums: Mapping[int, int] | None = None) -> Panel:
@@ -248,4 +286,4 @@ def panel_for(round_: Round, minimums: Mapping[int, int] | None = None) -> Panel
     rows, awaiting = ranked_rows(round_, remaining)
     funding_set = recommend(rows, remaining, minimums or {})
     return Panel(round_, fund, clock.now(), remaining, rows, awaiting, _priority_totals(fund, rows, funding_set),
-                 funding_set, conflicts_register(round_))
+                 funding_set)

@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..applications.models import Application
+from ..auth.models import User
 from ..extensions import db
 from ..funds.models import Criterion, Round
-from .models import Assignment, Moderation, Review
+from .models import Assignment, Declaration, Moderation, Review, ReviewStatus, Score
 from .scoring import Result, ReviewerMarks, result_of
-
-
-def latest_moderations(application_ids: list[int]) -> dict[int, Moderation]:
-    latest: dict[int, Moderation] = {}
-    if not application_ids:
-        return latest
-    for moderation in db.session.scalars(
-            select(Moderation).where(Moderation.application_id.in_(application_ids)).order_by(Moderation.id)):
-        latest[moderation.application_id] = moderation  # later rows replace earlier ones
-    return latest
 
 
 def scored_assignments(application_ids: list[int]) -> list[Assignment]:
@@ -34,22 +26,63 @@ def scored_assignments(application_ids: list[int]) -> list[Assignment]:
         .order_by(Assignment.id)))
 
 
+Marks = tuple[str, bool, tuple[tuple[int, int | None], ...]]  # reviewer, submitted, (criterion id, score)s
+
+
+def _marks(application_ids: list[int]) -> dict[int, list[Marks]]:
+    """Each application's unconflicted reviewers' marks, in assignment order, from plain rows: a round
+    of hundreds of applications has thousands of scores, and the arithmetic needs only the numbers."""
+    by_assignment: dict[int, tuple[int, str, bool, list[tuple[int, int | None]]]] = {}
+    if application_ids:
+        for application_id, assignment_id, reviewer, status, criterion_id, score in db.session.execute(
+                select(Assignment.application_id, Assignment.id, User.name, Review.status, Score.criterion_id,
+                       Score.score)
+                .join(User, User.id == Assignment.reviewer_id).outerjoin(Review)
+                .outerjoin(Score, Score.review_id == Review.id)
+                .where(Assignment.application_id.in_(application_ids),
+                       Assignment.declaration != Declaration.CONFLICTED)
+                .order_by(Assignment.id)):
+            if assignment_id not in by_assignment:
+                by_assignment[assignment_id] = (application_id, reviewer, status == ReviewStatus.SUBMITTED, [])
+            if criterion_id is not None:
+                by_assignment[assignment_id][3].append((criterion_id, score))
+    marks: dict[int, list[Marks]] = {i: [] for i in application_ids}
+    for application_id, reviewer, submitted, scores in by_assignment.values():  # in assignment order
+        marks[application_id].append((reviewer, submitted, tuple(sorted(scores))))
+    return marks
+
+
+def _latest_moderation_tenths(application_ids: list[int]) -> dict[int, int]:
+    latest: dict[int, int] = {}
+    if not application_ids:
+        return latest
+    for application_id, tenths in db.session.execute(
+            select(Moderation.application_id, Moderation.score_tenths)
+            .where(Moderation.application_id.in_(application_ids)).order_by(Moderation.id)):
+        latest[application_id] = tenths  # later rows replace earlier ones
+    return latest
+
+
+def results_by_id(round_: Round, application_ids: list[int]) -> dict[int, Result]:
+    settings = (tuple((c.id, c.weight) for c in round_.criteria), round_.score_max,
+                round_.moderation_threshold_percent)
+    moderations = _latest_moderation_tenths(application_ids)
+    return {application_id: _result(settings, tuple(marks), moderations.get(application_id))
+            for application_id, marks in _marks(application_ids).items()}
+
+
 def results_for(round_: Round, applications: list[Application]) -> dict[int, Result]:
-    ids = [application.id for application in applications]
-    weights = {criterion.id: criterion.weight for criterion in round_.criteria}
-    by_application: dict[int, list[Assignment]] = {i: [] for i in ids}
-    for assignment in scored_assignments(ids):
-        by_application[assignment.application_id].append(assignment)
-    moderations = latest_moderations(ids)
-    results = {}
-    for application_id, assignments in by_application.items():
-        marks = [ReviewerMarks(a.reviewer.name, a.review is not None and a.review.is_submitted,
-                               {s.criterion_id: s.score for s in a.review.scores} if a.review else {})
-                 for a in assignments if not a.is_conflicted]
-        moderation = moderations.get(application_id)
-        results[application_id] = result_of(weights, marks, round_.score_max, round_.moderation_threshold_percent,
-                                            moderation.score_tenths if moderation else None)
-    return results
+    return results_by_id(round_, [application.id for application in applications])
+
+
+@lru_cache(maxsize=8192)
+def _result(settings: tuple[tuple[tuple[int, int], ...], int, int], marks: tuple[Marks, ...],
+            moderated: int | None) -> Result:
+    """Exact fractions cost a millisecond an application, and a panel page of hundreds asks again on
+    every view for marks that rarely change; a Result is immutable, so each worker keeps the answers."""
+    weights, maximum, threshold = settings
+    return result_of(dict(weights), [ReviewerMarks(name, submitted, dict(scores)) for name, submitted, scores in marks],
+                     maximum, threshold, moderated)
 
 
 def result_for(application: Application) -> Result:

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
@@ -26,6 +26,7 @@ from ..auth.models import Role, User
 from ..auth.permissions import roles_required
 from ..extensions import db
 from ..funds.models import Criterion, Round
+from ..pagination import page_count, pagination, requested_page
 from . import assignments, reviews
 from .forms import DeclarationForm, ReviewForm
 from .models import Assignment, Declaration, Review
@@ -34,6 +35,7 @@ from .results import scored_assignments
 from .scoring import percent, reviewer_score
 
 bp = Blueprint("assessment", __name__)
+REVIEWS_PAGE_SIZE = 50
 
 
 # Your reviews ----------------------------------------------------------------------------------
@@ -55,14 +57,28 @@ def status_of(assignment: Assignment) -> tuple[str, str]:
 @bp.route("/reviews")
 @roles_required(Role.REVIEWER)
 def reviewer_home() -> str:
-    mine = list(db.session.scalars(
-        select(Assignment).join(Application).where(Assignment.reviewer_id == current_user.id)
+    mine = Assignment.reviewer_id == current_user.id
+    # Counted over every assignment, not the page shown, so the summary holds on any page.
+    total, to_declare = db.session.execute(select(
+        func.count(Assignment.id),
+        func.count(Assignment.id).filter(Assignment.declaration == Declaration.UNDECLARED)).where(mine)).one()
+    pages = page_count(total, REVIEWS_PAGE_SIZE)
+    page = requested_page(pages)
+    # Sorting ids alone keeps the sort narrow; the page's few rows are loaded whole afterwards.
+    ids = list(db.session.scalars(
+        select(Assignment.id).join(Application).where(mine)
+        .order_by(Application.round_id.desc(), Application.reference, Assignment.id)
+        .limit(REVIEWS_PAGE_SIZE).offset((page - 1) * REVIEWS_PAGE_SIZE)))
+    loaded = {assignment.id: assignment for assignment in db.session.scalars(
+        select(Assignment).where(Assignment.id.in_(ids))
         .options(selectinload(Assignment.application).selectinload(Application.organisation),
                  selectinload(Assignment.application).selectinload(Application.round).selectinload(Round.fund),
-                 selectinload(Assignment.review))
-        .order_by(Application.round_id.desc(), Application.reference, Assignment.id)))
+                 selectinload(Assignment.review)))}
+    shown = [loaded[assignment_id] for assignment_id in ids]
     return render_template("assessment/reviewer_home.html",
-                           assignments=[(assignment, *status_of(assignment)) for assignment in mine])
+                           assignments=[(assignment, *status_of(assignment)) for assignment in shown],
+                           total=total, to_declare=to_declare, page=page, pages=pages,
+                           pagination=pagination(".reviewer_home", page, pages, "Pages of your reviews"))
 
 
 # Declaring an interest -------------------------------------------------------------------------

@@ -11,15 +11,17 @@ from ..dates import clock, format_date
 from ..funds import routes as fund_routes
 from ..money import gbp
 from . import payments  # noqa: F401 - connects the bank-details signals
-from .models import GrantStatus
+from .models import Grant, GrantStatus
 from .presenters import Attention, attention_items
-from .services import grant_for_application, overdue_offers
+from .services import grants_for_applications, overdue_offers
 
 
-def applicant_notices(application: Application) -> list[presenters.Notice]:
-    grant = grant_for_application(application.id)
-    if grant is None:
-        return []
+def applicant_notices(applications: list[Application]) -> dict[int, list[presenters.Notice]]:
+    return {application_id: _grant_notices(grant)
+            for application_id, grant in grants_for_applications([a.id for a in applications]).items()}
+
+
+def _grant_notices(grant: Grant) -> list[presenters.Notice]:
     href = url_for("grants_applicant.show_grant", grant_id=grant.id)
     if grant.status == GrantStatus.OFFERED:
         return [presenters.Notice(f"You have been offered a grant of {gbp(grant.awarded_pence, True)}. "

@@ -43,6 +43,12 @@ def grant_for_application(application_id: int) -> Grant | None:
     return db.session.scalar(select(Grant).where(Grant.application_id == application_id))
 
 
+def grants_for_applications(application_ids: list[int]) -> dict[int, Grant]:
+    """Each application's grant, for those that have one, in one query."""
+    return {grant.application_id: grant for grant in db.session.scalars(
+        select(Grant).where(Grant.application_id.in_(application_ids)))}
+
+
 def grant_reference(application: Application) -> str:
     return f"GR-{application.reference}"
 

@@ -13,20 +13,26 @@ from ..applications.models import Application
 from ..dates import clock, format_date
 from ..grants import presenters as grant_presenters
 from ..grants.models import Grant
-from ..grants.services import grant_for_application
+from ..grants.services import grants_for_applications
 from . import planning, queries
-from .models import ReturnStatus
+from .models import MonitoringReturn, ReturnStatus
 from .services import can_start
 
 
-def applicant_notices(application: Application) -> list[application_presenters.Notice]:
+def applicant_notices(applications: list[Application]) -> dict[int, list[application_presenters.Notice]]:
     """One notice for each return the organisation can work on now, with its due date."""
-    grant = grant_for_application(application.id)
-    if grant is None or not grant.is_live:
-        return []
+    grants = grants_for_applications([application.id for application in applications])
+    live = {application_id: grant for application_id, grant in grants.items() if grant.is_live}
     today = clock.today_in_london()
+    returns = queries.open_returns_of(list(live.values()), today)
+    return {application_id: _return_notices(grant, returns.get(grant.id, []), today)
+            for application_id, grant in live.items()}
+
+
+def _return_notices(grant: Grant, open_returns: list[MonitoringReturn],
+                    today: date) -> list[application_presenters.Notice]:
     notices = []
-    for monitoring_return in queries.open_returns(grant, today):
+    for monitoring_return in open_returns:
         href = url_for("monitoring.task_list", grant_id=grant.id, return_id=monitoring_return.id)
         due = format_date(monitoring_return.due_on)
         if monitoring_return.status == ReturnStatus.CHANGES_REQUESTED:

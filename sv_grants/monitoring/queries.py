@@ -15,13 +15,18 @@ LIVE = (GrantStatus.ACCEPTED, GrantStatus.ACTIVE, GrantStatus.SUSPENDED)
 OWED = (ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.CHANGES_REQUESTED)
 
 
-def open_returns(grant: Grant, today: date) -> list[MonitoringReturn]:
-    """Returns the organisation can work on now: owed, and open (see ``MonitoringReturn.opens_on``)."""
+def open_returns_of(grants: list[Grant], today: date) -> dict[int, list[MonitoringReturn]]:
+    """Returns the organisation can work on now: owed, and open (see ``MonitoringReturn.opens_on``),
+    for many grants in one query, by grant id (grants with none left out)."""
     owed = db.session.scalars(
-        select(MonitoringReturn).where(MonitoringReturn.grant_id == grant.id, MonitoringReturn.status.in_(OWED),
-                                       MonitoringReturn.period_start <= today)
-        .order_by(MonitoringReturn.number))
-    return [monitoring_return for monitoring_return in owed if monitoring_return.opens_on <= today]
+        select(MonitoringReturn).where(MonitoringReturn.grant_id.in_([grant.id for grant in grants]),
+                                       MonitoringReturn.status.in_(OWED), MonitoringReturn.period_start <= today)
+        .order_by(MonitoringReturn.grant_id, MonitoringReturn.number))
+    found: dict[int, list[MonitoringReturn]] = {}
+    for monitoring_return in owed:
+        if monitoring_return.opens_on <= today:
+            found.setdefault(monitoring_return.grant_id, []).append(monitoring_return)
+    return found
 
 
 def overdue_returns(today: date) -> list[MonitoringReturn]:
