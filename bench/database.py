@@ -25,6 +25,7 @@ from sv_grants.assessment.models import Assignment
 from sv_grants.auth.models import User, UserSession
 from sv_grants.auth.tokens import new_token, token_hash
 from sv_grants.config import normalise_database_url
+from sv_grants.database import refresh_statistics
 from sv_grants.demo import seed_demo
 from sv_grants.extensions import db
 from sv_grants.funds.models import Fund, Round
@@ -148,6 +149,8 @@ def build(backend: Backend, scale: str, national_scale: float) -> tuple[Flask, S
         if scale == "national":
             counts = dict(national_module().seed_national(national_scale) or {})
             db.session.commit()
+        refresh_statistics()  # as `flask seed-demo` does after loading
+        db.session.commit()
         subjects = _pick(scale, counts)
     return app, subjects
 

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from .backup import backup_command
+from .database import refresh_statistics
 from .extensions import db
 from .file_check import check_files_command
 from .reports import export_command, returns_command
@@ -40,6 +41,8 @@ def seed_demo_command(scale: str) -> None:
         db.session.commit()
     if scale == "national":
         _seed_national()
+    refresh_statistics()
+    db.session.commit()
     click.echo("Demo data is ready. Sign in at " + current_app.config["BASE_URL"] + "/sign-in with:")
     width = max(len(u.email) for u in users)
     for user in users:
@@ -117,6 +120,8 @@ def purge_expired_command(dry_run: bool) -> None:
         click.echo("Would delete " + ", ".join(f"{count} {kind}" for kind, count in deleted.items()) + ".")
     else:
         retention.apply(plan, current_app.config["UPLOAD_DIR"])
+        db.session.commit()
+        refresh_statistics()  # daily, as the data grows; about half a second on national-scale data
         db.session.commit()
         click.echo("Deleted " + ", ".join(f"{count} {kind}" for kind, count in deleted.items()) + ".")
     click.echo(f"Retention policy: {policy.describe()}.")

@@ -144,3 +144,22 @@ def test_a_form_sent_after_a_quiet_minute_is_saved_without_waiting(login_as):
     details = client.get(response.headers["Location"])
     assert heading(details) == "Your organisation's details"
     assert "Quiet Minute Trust" in details.get_data(as_text=True)
+
+
+def test_the_daily_purge_refreshes_the_planners_statistics(app, setting):
+    """Without statistics SQLite chose a status index over the fund's and read every payment in the
+    database for one fund's return; the daily command keeps them current on either database."""
+    def statistics() -> object:
+        """SQLite: the rows it holds about the priorities table; PostgreSQL: when it last analysed it."""
+        with app.app_context():
+            if db.engine.dialect.name == "sqlite":
+                if not db.session.scalar(text("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")):
+                    return None
+                return db.session.scalar(text("SELECT stat FROM sqlite_stat1 WHERE tbl = 'priorities'"))
+            return db.session.scalar(text("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'priorities'"))
+
+    before = statistics()
+    result = app.test_cli_runner().invoke(args=["purge-expired"])
+    assert result.exit_code == 0, result.output
+    after = statistics()
+    assert after is not None and after != before
