@@ -75,6 +75,9 @@ def change_commitment(fund_id: int, delta_pence: int) -> None:
 def decide(actor: User, application: Application, outcome: Outcome, awarded_pence: int | None, conditions: str,
            feedback: str, panel_date: date) -> Decision:
     """Record (or, until applicants are told, change) the panel's decision."""
+    # Read now: an actor expired by an earlier commit would reload on first use, and that query's
+    # autoflush would send the half-made decision without who made it.
+    actor_id = actor.id
     if application.status not in DECIDABLE:
         raise DecisionError("Only an application being assessed, or on the reserve list, can be decided")
     if not result_for(application).is_assessed:
@@ -99,7 +102,7 @@ def decide(actor: User, application: Application, outcome: Outcome, awarded_penc
     decision.conditions = conditions.strip() if outcome == Outcome.APPROVED else ""
     decision.feedback = feedback.strip()
     decision.panel_date = panel_date
-    decision.decided_by_id = actor.id
+    decision.decided_by_id = actor_id
     decision.decided_at = clock.now()
     decision.notified_at = None
     decision.notified_by_id = None

@@ -133,3 +133,18 @@ def test_a_refused_approval_says_what_remains_and_changes_nothing(
     assert str(refusal) == "There is not enough left in the fund: £5,000.00 remains, and this award needs £15,000.00"
     assert refusal.remaining_pence == 5_000_00
     assert fund_state(app, setting.fund_id) == (495_000_00, 500_000_00, 0, 0)
+
+
+def test_one_officer_approves_several_in_turn_in_one_session(app: Flask, setting: Any, make_user: Any) -> None:
+    """A panel clerk's batch: each approval is committed before the next, so the officer's row has
+    expired by the second; the decision must still record who made it."""
+    application_ids = assessed_applications(app, setting, make_user, 3)
+    officer = make_user(Role.GRANTS_OFFICER, name="Panel Clerk")
+    with app.app_context():
+        actor = db.session.get(User, officer.id)
+        for application_id in application_ids:
+            decisions.decide(actor, db.session.get(Application, application_id), Outcome.APPROVED, AWARD, "", "",
+                             PANEL_DATE)
+            db.session.commit()
+        made_by = db.session.scalars(select(Decision.decided_by_id).order_by(Decision.application_id)).all()
+    assert made_by == [officer.id] * 3
