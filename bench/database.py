@@ -85,20 +85,19 @@ class Backend:
 
     def create(self) -> None:
         if self.kind == "postgresql":
-            engine = create_engine(normalise_database_url(self.admin_url or DEFAULT_POSTGRES),
-                                   isolation_level="AUTOCOMMIT")
-            with engine.connect() as connection:
-                connection.execute(text(f'CREATE DATABASE "{self.name}"'))
-            engine.dispose()
+            self._on_server(f'CREATE DATABASE "{self.name}"')
 
     def drop(self) -> None:
         if self.kind == "sqlite":
             Path(make_url(self.url).database or "").unlink(missing_ok=True)
-            return
-        engine = create_engine(normalise_database_url(self.admin_url or DEFAULT_POSTGRES),
-                               isolation_level="AUTOCOMMIT")
+        else:
+            self._on_server(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def _on_server(self, statement: str) -> None:
+        """CREATE and DROP DATABASE run outside a transaction, on the server's maintenance database."""
+        engine = create_engine(normalise_database_url(self.admin_url or DEFAULT_POSTGRES), isolation_level="AUTOCOMMIT")
         with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            connection.execute(text(statement))
         engine.dispose()
 
     def app(self) -> Flask:

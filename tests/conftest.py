@@ -39,6 +39,16 @@ USES_POSTGRES = CONFIGURED_URL.startswith(("postgres://", "postgresql"))
 PASSWORD = "correct horse battery staple"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """CI's second pass sets SV_GRANTS_REQUIRE_SERVICES=1: the PostgreSQL and Redis tests skip where
+    those servers are missing, so in that pass a missing server is an error, never a quiet skip."""
+    if os.environ.get("SV_GRANTS_REQUIRE_SERVICES") == "1":
+        missing = [name for name, there in (("PostgreSQL DATABASE_URL", USES_POSTGRES),
+                                            ("REDIS_URL", bool(os.environ.get("REDIS_URL")))) if not there]
+        if missing:
+            raise pytest.UsageError("SV_GRANTS_REQUIRE_SERVICES=1 but missing: " + ", ".join(missing))
+
+
 def app_config(database_url: str, tmp_path: Path, **overrides: Any) -> dict[str, Any]:
     config = {
         "APP_ENV": "test",
