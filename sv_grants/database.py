@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from sqlalchemy import DateTime, event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.types import TypeDecorator
@@ -46,16 +46,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def in_read_only_request() -> bool:
-    return has_request_context() and request.method in READ_ONLY_METHODS
+    return has_request_context() and request.method in READ_ONLY_METHODS and not g.get("sv_writes_now")
 
 
 def end_read_transaction() -> None:
     """Before a GET request writes (an audit line for a download), end the reading transaction it
     began with. On SQLite that transaction holds a snapshot, and once anyone else has committed since
     (the session's last-seen time, another user) the snapshot can never become a writer: the write
-    would fail at once with "database is locked" instead of waiting its turn."""
+    would fail at once with "database is locked" instead of waiting its turn.
+
+    The transaction after it takes the write lock at BEGIN, because reading first (reloading the
+    signed-in user to name them in the audit line) would hold a snapshot again and fail the same way."""
     if in_read_only_request():
         db.session.commit()
+        g.sv_writes_now = True
 
 
 def refresh_statistics() -> None:
