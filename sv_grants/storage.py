@@ -2,9 +2,10 @@
 
 Every upload in the service comes through here, so the rules live in one place. A file's type is
 judged from its bytes, never from its name or the browser's declared type, and Office documents
-are opened as real zips to refuse zip bombs. Files are stored under random names outside
+are opened as real zips to refuse zip bombs. Documents carrying macros or scripts are refused too
+(the checks are in ``document_checks``). Files are stored under random names outside
 ``static/``; callers record the returned ``StoredFile`` and know nothing about the disk layout.
-This module knows nothing about grants: it imports only the standard library.
+This module knows nothing about grants: it imports only the standard library and ``document_checks``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
+
+from . import document_checks
 
 log = logging.getLogger(__name__)
 
@@ -122,21 +125,43 @@ def _clean_name(filename: str) -> str:
 
 
 def _sniff(data: bytes) -> str | None:
-    for magic, kind in ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg")):
+    """The kind of file ``data`` is; one that carries macros or scripts is refused here, whatever its name."""
+    if data.startswith(b"%PDF-"):
+        try:
+            problem = document_checks.pdf_problem(data)
+        except ValueError as error:
+            raise UploadRefused(_DAMAGED) from error
+        if problem:
+            raise UploadRefused(problem)
+        return "pdf"
+    for magic, kind in ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpeg")):
         if data.startswith(magic):
             return kind
     return _sniff_zip(data) if data.startswith(b"PK\x03\x04") else None
 
 
 def _sniff_zip(data: bytes) -> str | None:
+    problem = None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
             if len(members) > MAX_ZIP_ENTRIES:
                 raise UploadRefused(_UNSAFE)
             first = _inflate_all(data, members)
-    except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, ValueError) as error:
+            kind = _zip_kind(members, first)
+            # Only after _inflate_all has proved every member small enough to read.
+            if kind in ("docx", "xlsx"):
+                problem = document_checks.ooxml_problem(archive, KINDS[kind].extensions[0])
+            elif kind == "odt":
+                problem = document_checks.odt_problem(archive)
+    except (zipfile.BadZipFile, zlib.error, struct.error, EOFError, ValueError, NotImplementedError) as error:
         raise UploadRefused(_DAMAGED) from error
+    if problem:
+        raise UploadRefused(problem)
+    return kind
+
+
+def _zip_kind(members: list[zipfile.ZipInfo], first: bytes) -> str | None:
     names = {member.filename for member in members}
     if {"word/document.xml", "[Content_Types].xml"} <= names:
         return "docx"
@@ -186,7 +211,7 @@ def _pieces(raw: bytes, deflated: bool) -> Iterator[bytes]:
         # max_length keeps each step to one chunk, however small the input that produced it.
         piece = inflater.decompress(pending, _CHUNK)
         pending = inflater.unconsumed_tail
-        if not piece and not pending:
+        if not piece and not pending and not inflater.eof:
             raise UploadRefused(_DAMAGED)  # the compressed stream stops part-way
         yield piece
 
