@@ -18,6 +18,7 @@ from flask import Flask
 from sqlalchemy import event
 
 from sv_grants.extensions import db
+from sv_grants.runtime import settle_heap
 
 from .database import Subjects, cookie_name, server_env, session_cookie
 
@@ -73,6 +74,7 @@ def in_process(app: Flask, subjects: Subjects, repeats: int) -> dict[str, dict[s
             client = app.test_client()
             client.set_cookie(cookie_name(app), cookies[page.user])
             response = client.get(page.url)  # warm-up: templates compiled, caches filled
+            settle_heap()  # as wsgi.py does once a worker has started
             timings, queries = [], []
             budget_ends = time.perf_counter() + PAGE_SECONDS
             for done in range(repeats):
