@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from werkzeug.wrappers import Response
 
 from ..extensions import db
+from ..pagination import page_count, pagination, requested_page
 from . import services
 from .forms import ChangeRolesForm, ConfirmForm, InviteStaffForm
 from .models import Role, User
@@ -31,16 +32,19 @@ def get_user_for_admin(user_id: int) -> User:
 @roles_required(Role.ADMIN)
 def list_users() -> str:
     query = request.args.get("q", "").strip()[:100]
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    statement = select(User).order_by(User.name, User.id)
+    matching = select(User)
     if query:
-        like = f"%{query.lower()}%"
-        statement = statement.where(or_(User.email.like(like), func.lower(User.name).like(like)))
-    total = db.session.scalar(select(func.count()).select_from(statement.subquery())) or 0
-    users = db.session.scalars(statement.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
-    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
-    return render_template("admin/users.html", users=users, query=query, page=page, pages=pages,
-                           total=total)
+        # Escaped, so a "%" or "_" typed in the box is looked for, not taken as a wildcard.
+        needle = query.lower()
+        matching = matching.where(or_(User.email.contains(needle, autoescape=True),
+                                      func.lower(User.name).contains(needle, autoescape=True)))
+    total = db.session.scalar(select(func.count()).select_from(matching.subquery())) or 0
+    pages = page_count(total, PAGE_SIZE)
+    page = requested_page(pages)
+    users = db.session.scalars(matching.order_by(User.name, User.id)
+                               .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("admin/users.html", users=users, query=query, page=page, pages=pages, total=total,
+                           pagination=pagination(".list_users", page, pages, "Pages of users", q=query or None))
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])

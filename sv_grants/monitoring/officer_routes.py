@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -12,26 +15,56 @@ from ..auth.permissions import roles_required
 from ..dates import clock
 from ..extensions import db
 from ..organisations.services import member_emails
+from ..pagination import page_count, pagination, requested_page
 from . import queries, review
 from .forms import ReviewForm
 from .models import MonitoringReturn, ReturnStatus
-from .permissions import can_review_returns, get_return_for_officer
+from .permissions import get_return_for_officer
 from .report import report_of
 from .routes import pdf_response
 from .services import ReturnError
 
 bp = Blueprint("monitoring_officer", __name__)
 OFFICER = Role.GRANTS_OFFICER
+RETURNS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One of the page's two lists: the rows shown, and where they sit in the whole list."""
+
+    returns: list[MonitoringReturn]
+    total: int
+    page: int
+    pages: int
+    pager: dict[str, Any]
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * RETURNS_PAGE_SIZE + 1
 
 
 @bp.route("/returns")
 @roles_required(OFFICER)
 def list_returns() -> str:
-    def mine(returns: list[MonitoringReturn]) -> list[MonitoringReturn]:
-        return [r for r in returns if can_review_returns(current_user, r.grant)]
-
-    return render_template("monitoring/officer_returns.html", awaiting=mine(queries.awaiting_review()),
-                           overdue=mine(queries.overdue_returns(clock.today_in_london())))
+    # Each list pages on its own parameter, so an officer working down one keeps their place in the other.
+    today = clock.today_in_london()
+    awaiting_total, overdue_total = queries.officer_counts(current_user, today)
+    awaiting_pages = page_count(awaiting_total, RETURNS_PAGE_SIZE)
+    overdue_pages = page_count(overdue_total, RETURNS_PAGE_SIZE)
+    awaiting_at = requested_page(awaiting_pages, "awaiting_page")
+    overdue_at = requested_page(overdue_pages, "overdue_page")
+    awaiting = Listing(
+        queries.awaiting_page(current_user, RETURNS_PAGE_SIZE, (awaiting_at - 1) * RETURNS_PAGE_SIZE),
+        awaiting_total, awaiting_at, awaiting_pages,
+        pagination(".list_returns", awaiting_at, awaiting_pages, "Pages of returns waiting for review",
+                   "awaiting_page", overdue_page=overdue_at if overdue_at > 1 else None, _anchor="awaiting"))
+    overdue = Listing(
+        queries.overdue_page(current_user, today, RETURNS_PAGE_SIZE, (overdue_at - 1) * RETURNS_PAGE_SIZE),
+        overdue_total, overdue_at, overdue_pages,
+        pagination(".list_returns", overdue_at, overdue_pages, "Pages of overdue returns",
+                   "overdue_page", awaiting_page=awaiting_at if awaiting_at > 1 else None, _anchor="overdue"))
+    return render_template("monitoring/officer_returns.html", awaiting=awaiting, overdue=overdue)
 
 
 @bp.route("/grants/<int:grant_id>/returns/<int:return_id>")

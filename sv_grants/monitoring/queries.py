@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager
 
+from ..applications.models import Application
+from ..assessment.models import Assignment, Declaration
+from ..auth.models import User
 from ..extensions import db
 from ..grants.models import Grant, GrantStatus
+from ..organisations.models import Organisation
 from .models import MonitoringReturn, ReturnStatus
 
 LIVE = (GrantStatus.ACCEPTED, GrantStatus.ACTIVE, GrantStatus.SUSPENDED)
 # Not submitted: the organisation still owes these.
 OWED = (ReturnStatus.NOT_STARTED, ReturnStatus.DRAFT, ReturnStatus.CHANGES_REQUESTED)
+AWAITING = MonitoringReturn.status == ReturnStatus.SUBMITTED
 
 
 def open_returns_of(grants: list[Grant], today: date) -> dict[int, list[MonitoringReturn]]:
@@ -29,15 +35,62 @@ def open_returns_of(grants: list[Grant], today: date) -> dict[int, list[Monitori
     return found
 
 
+def is_overdue(today: date) -> ColumnElement[bool]:
+    return MonitoringReturn.status.in_(OWED) & (MonitoringReturn.due_on < today)
+
+
 def overdue_returns(today: date) -> list[MonitoringReturn]:
     return list(db.session.scalars(
-        select(MonitoringReturn).join(Grant)
-        .where(Grant.status.in_(LIVE), MonitoringReturn.status.in_(OWED), MonitoringReturn.due_on < today)
+        select(MonitoringReturn).join(Grant).where(Grant.status.in_(LIVE), is_overdue(today))
         .order_by(MonitoringReturn.due_on, MonitoringReturn.id)))
 
 
 def awaiting_review() -> list[MonitoringReturn]:
     return list(db.session.scalars(
-        select(MonitoringReturn).join(Grant)
-        .where(Grant.status.in_(LIVE), MonitoringReturn.status == ReturnStatus.SUBMITTED)
+        select(MonitoringReturn).join(Grant).where(Grant.status.in_(LIVE), AWAITING)
         .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id)))
+
+
+# An officer's lists, a page at a time -----------------------------------------------------------
+
+def reviewable_by(officer: User) -> ColumnElement[bool]:
+    """``permissions.can_review_returns`` as SQL, for a query joining ``Grant``: not a grant to an
+    organisation the officer has declared an interest in (assessment's ``has_declared_interest``,
+    the one rule in ``staff_exclusions``; a grant's organisation is its application's, copied at the
+    offer). A new exclusion rule must be added here too, or the list would offer returns whose pages
+    answer 404: a test fails when one is registered."""
+    conflicted = aliased(Application)
+    return ~exists().where(
+        Assignment.reviewer_id == officer.id, Assignment.declaration == Declaration.CONFLICTED,
+        Assignment.application_id == conflicted.id, conflicted.organisation_id == Grant.organisation_id,
+    ).correlate(Grant)
+
+
+def officer_counts(officer: User, today: date) -> tuple[int, int]:
+    """How many returns are waiting for the officer's review, and how many are overdue, in one query."""
+    awaiting, overdue = db.session.execute(
+        select(func.count().filter(AWAITING), func.count().filter(is_overdue(today)))
+        .select_from(MonitoringReturn).join(Grant)
+        .where(Grant.status.in_(LIVE), or_(AWAITING, is_overdue(today)), reviewable_by(officer))).one()
+    return awaiting, overdue
+
+
+def _officer_list(officer: User, which: ColumnElement[bool]) -> Select[tuple[MonitoringReturn]]:
+    # The grant and organisation come in the same query: the list shows both on every row.
+    return (select(MonitoringReturn).join(Grant).join(Organisation, Grant.organisation_id == Organisation.id)
+            .where(Grant.status.in_(LIVE), which, reviewable_by(officer))
+            .options(contains_eager(MonitoringReturn.grant).contains_eager(Grant.organisation)))
+
+
+def awaiting_page(officer: User, limit: int, offset: int) -> list[MonitoringReturn]:
+    """Oldest submission first: the one the organisation has waited longest on."""
+    return list(db.session.scalars(_officer_list(officer, AWAITING)
+                                   .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id)
+                                   .limit(limit).offset(offset)))
+
+
+def overdue_page(officer: User, today: date, limit: int, offset: int) -> list[MonitoringReturn]:
+    """Longest overdue first."""
+    return list(db.session.scalars(_officer_list(officer, is_overdue(today))
+                                   .order_by(MonitoringReturn.due_on, MonitoringReturn.id)
+                                   .limit(limit).offset(offset)))
