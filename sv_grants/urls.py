@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
+from flask import Flask, url_for
 from werkzeug.routing import IntegerConverter
 
 # The largest id a database integer column holds. Werkzeug's int converter accepts any number of
@@ -16,6 +17,14 @@ class BoundedIntegerConverter(IntegerConverter):
     def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def address_of(endpoint: str, key: str) -> Callable[[int], str]:
+    """``url_for(endpoint, key=id)`` for the hundreds of rows of one list: the address is built once
+    and each row's id put in its place (building each one took a tenth of a panel page's time)."""
+    marker = MAX_ID
+    head, tail = url_for(endpoint, **{key: marker}).split(str(marker))
+    return lambda value: f"{head}{int(value)}{tail}"
 
 
 def init_app(app: Flask) -> None:

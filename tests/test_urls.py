@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from flask import url_for
 
 from sv_grants.auth.models import Role
-from sv_grants.urls import safe_next
+from sv_grants.urls import address_of, safe_next
 
 
 @pytest.mark.parametrize("url", ["/applications/99999999999999999999", "/documents/2147483648",
@@ -29,3 +30,13 @@ def test_sign_in_never_sends_anyone_off_the_site(target):
 def test_a_path_on_the_site_is_a_safe_place_to_return_to():
     path = "/applications/12/sections/documents?return=check"
     assert safe_next(path) == path
+
+
+def test_addresses_built_once_for_a_list_are_the_ones_url_for_gives(app):
+    with app.test_request_context():
+        assessment_of = address_of("assessment_officer.show_assessment", "application_id")
+        for application_id in (1, 7, 2147483646, 2147483647):
+            assert assessment_of(application_id) == url_for("assessment_officer.show_assessment",
+                                                            application_id=application_id)
+        with pytest.raises(ValueError):
+            assessment_of("7/../../admin")  # type: ignore[arg-type]

@@ -26,7 +26,8 @@ from .results import results_by_id
 from .scoring import Result, hundredths, percent
 
 IN_PLAY = (ApplicationStatus.IN_ASSESSMENT, ApplicationStatus.RESERVE)
-_ORDER = {recommendation: n for n, recommendation in enumerate(Recommendation)}
+# By stored value: each of a panel's hundreds of rows names its tallies.
+_LABELLED = {recommendation.value: (n, recommendation.label) for n, recommendation in enumerate(Recommendation)}
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,8 @@ class PanelRow:
     def recommendation_text(self) -> str:
         if not self.recommendations:
             return "None"
-        return ", ".join(f"{Recommendation(key).label} ({count})" for key, count in
-                         sorted(self.recommendations.items(), key=lambda item: _ORDER[Recommendation(item[0])]))
+        return ", ".join(f"{_LABELLED[key][1]} ({count})" for key, count in
+                         sorted(self.recommendations.items(), key=lambda item: _LABELLED[item[0]][0]))
 
 
 @dataclass
@@ -153,13 +154,17 @@ def _applications(round_: Round) -> list[Ranked]:
         .order_by(Application.reference))]
 
 
-def _recommendations(round_: Round) -> dict[int, Counter[str]]:
-    """Submitted recommendations counted by the database: the page shows only the tallies."""
+def _recommendations(application_ids: list[int]) -> dict[int, Counter[str]]:
+    """Submitted recommendations counted by the database: the page shows only the tallies. By the
+    round's application ids, not a join to the round, so that PostgreSQL reads the assignments of
+    those applications by index rather than every assignment in the database."""
     counts: dict[int, Counter[str]] = {}
+    if not application_ids:
+        return counts
     for application_id, recommendation, count in db.session.execute(
             select(Assignment.application_id, Review.recommendation, func.count())
-            .join(Review).join(Application, Application.id == Assignment.application_id)
-            .where(Application.round_id == round_.id, Review.status == ReviewStatus.SUBMITTED,
+            .join(Review)
+            .where(Assignment.application_id.in_(application_ids), Review.status == ReviewStatus.SUBMITTED,
                    Review.recommendation.is_not(None))
             .group_by(Assignment.application_id, Review.recommendation)):
         counts.setdefault(application_id, Counter())[recommendation] = count
@@ -173,9 +178,8 @@ def ranked_rows(round_: Round, remaining_pence: int) -> tuple[list[PanelRow], li
     ids = [a.id for a in applications]
     results = results_by_id(round_, ids)
     decisions = {d.application_id: d for d in db.session.scalars(
-        select(Decision).join(Application, Application.id == Decision.application_id)
-        .where(Application.round_id == round_.id))}
-    recommendations = _recommendations(round_)
+        select(Decision).where(Decision.application_id.in_(ids)))} if ids else {}
+    recommendations = _recommendations(ids)
     priorities = {priority.id: priority for priority in round_.fund.priorities}
     assessed = [a for a in applications if results[a.id].is_assessed]
     awaiting = [a for a in applications if not results[a.id].is_assessed and a.status in IN_PLAY]

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import BaseForm, is_whole_number
 from ..funds.models import Round
 from ..organisations.services import member_emails
+from ..urls import address_of
 from . import assignments, criteria, decisions, pack
 from .criteria_forms import CriteriaForm, criteria_data
 from .forms import NotifyForm
@@ -175,7 +176,8 @@ def show_panel(round_id: int) -> tuple[str, int]:
     hidden = {row.application.id for row in panel.rows if row.application.organisation_id in conflicted}
     return render_template("assessment/panel.html", panel=panel, percent=percent, errors=errors,
                            minimums={k: str(v) for k, v in minimums.items()}, args=request.args,
-                           hidden=hidden), 400 if errors else 200
+                           hidden=hidden, assessment_of=address_of("assessment_officer.show_assessment",
+                                                                   "application_id")), 400 if errors else 200
 
 
 def _pack_panel(round_id: int) -> Any:

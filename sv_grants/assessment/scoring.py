@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -80,8 +81,11 @@ def result_of(weights: Mapping[int, int], reviews: Sequence[ReviewerMarks], maxi
     )
 
 
+@lru_cache(maxsize=4096)
 def percent(value: Fraction | None, places: int = 1) -> str:
-    """A score as people read it: "72.5%", rounded half up; "Not scored" when there is none."""
+    """A score as people read it: "72.5%", rounded half up; "Not scored" when there is none.
+
+    Remembered: a panel page shows a thousand scores, drawn from the few values marks can make."""
     if value is None:
         return "Not scored"
     return f"{rounded(value, places)}%"
@@ -92,6 +96,7 @@ def rounded(value: Fraction, places: int = 1) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=4096)
 def hundredths(value: Fraction) -> int:
     """A score in hundredths of a percent, the whole number the knapsack weighs."""
     return int(rounded(value, 2).scaleb(2))
