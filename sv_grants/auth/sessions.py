@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import login_user, logout_user
 from sqlalchemy import Update, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from ..database import in_read_only_request, write_connection
@@ -91,11 +92,14 @@ def load_user(user_id: str) -> User | None:
     token = session.get(SESSION_KEY)
     if not token:
         return None
+    # Every signed-in request starts here, so the session, the user and their roles (which the
+    # menu and every permission check read) come back in one query.
     found = db.session.execute(
         select(UserSession, User)
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == token_hash(token))
-    ).first()
+        .options(joinedload(User.role_grants))
+    ).unique().first()
     if found is None:
         return None
     row, user = found
