@@ -52,7 +52,7 @@ def list_grants() -> str:
     today = clock.today_in_london()
     return render_template("grants/officer_list.html", grants=grants, waiting=waiting, page=page, pages=pages,
                            total=total, pagination=pagination(".list_grants", page, pages, "Pages of grants"),
-                           late_offers=services.overdue_offers(today), attention=attention_items(today), today=today)
+                           attention=attention_items(today), today=today)
 
 
 @bp.route("/applications/<int:application_id>/offer", methods=["GET", "POST"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, render_template, url_for
+from flask_login import current_user
 from markupsafe import Markup
 
 from ..applications import presenters as application_presenters
@@ -48,23 +49,37 @@ def _return_notices(grant: Grant, open_returns: list[MonitoringReturn],
     return notices
 
 
+# The banner names only the first few of each list; the returns list has the rest.
+ATTENTION_SHOWN = 5
+
+
 def officer_attention(today: date) -> list[grant_presenters.Attention]:
-    items = []
-    for monitoring_return in queries.overdue_returns(today):
-        grant = monitoring_return.grant
+    """The longest overdue returns and those waiting longest for review, leaving out any the signed-in
+    officer has declared an interest in (their pages would answer 404), each list counted in full."""
+    officer = current_user if current_user.is_authenticated else None
+    urgent = queries.most_urgent(officer, today, ATTENTION_SHOWN)
+    items = [_attention(r, f"was due on {format_date(r.due_on)} and has not been submitted", "View the return")
+             for r in urgent.overdue]
+    if urgent.overdue_total > len(urgent.overdue):
         items.append(grant_presenters.Attention(
-            f"{grant.reference} ({grant.organisation.name}): the {monitoring_return.title.lower()} was due on "
-            f"{format_date(monitoring_return.due_on)} and has not been submitted",
-            url_for("monitoring_officer.show_return", grant_id=grant.id, return_id=monitoring_return.id),
-            "View the return"))
-    for monitoring_return in queries.awaiting_review():
-        grant = monitoring_return.grant
+            "", url_for("monitoring_officer.list_returns", _anchor="overdue"),
+            f"View all {urgent.overdue_total} overdue returns"))
+    items += [_attention(r, "is waiting for review", "Review the return") for r in urgent.awaiting]
+    if urgent.awaiting_total > len(urgent.awaiting):
         items.append(grant_presenters.Attention(
-            f"{grant.reference} ({grant.organisation.name}): the {monitoring_return.title.lower()} is waiting for "
-            "review",
-            url_for("monitoring_officer.show_return", grant_id=grant.id, return_id=monitoring_return.id),
-            "Review the return"))
+            "", url_for("monitoring_officer.list_returns", _anchor="awaiting"),
+            f"View all {urgent.awaiting_total} returns waiting for review"))
     return items
+
+
+def _attention(monitoring_return: MonitoringReturn, state: str, action: str) -> grant_presenters.Attention:
+    grant = monitoring_return.grant
+    title = monitoring_return.title.lower()
+    # Several links share the action's words: the hidden part tells them apart for screen reader users.
+    link = Markup('{}<span class="govuk-visually-hidden">: {} {}</span>').format(action, grant.reference, title)
+    return grant_presenters.Attention(f"{grant.reference} ({grant.organisation.name}): the {title} {state}",
+                                      url_for("monitoring_officer.show_return", grant_id=grant.id,
+                                              return_id=monitoring_return.id), link)
 
 
 def returns_panel(grant: Grant, staff: bool) -> Markup:

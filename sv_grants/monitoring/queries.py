@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select, true
 from sqlalchemy.orm import aliased, contains_eager
 
 from ..applications.models import Application
@@ -68,17 +69,25 @@ def reviewable_by(officer: User) -> ColumnElement[bool]:
 
 def officer_counts(officer: User, today: date) -> tuple[int, int]:
     """How many returns are waiting for the officer's review, and how many are overdue, in one query."""
+    return _counts(reviewable_by(officer), today)
+
+
+def _counts(visible: ColumnElement[bool], today: date) -> tuple[int, int]:
     awaiting, overdue = db.session.execute(
         select(func.count().filter(AWAITING), func.count().filter(is_overdue(today)))
         .select_from(MonitoringReturn).join(Grant)
-        .where(Grant.status.in_(LIVE), or_(AWAITING, is_overdue(today)), reviewable_by(officer))).one()
+        .where(Grant.status.in_(LIVE), or_(AWAITING, is_overdue(today)), visible)).one()
     return awaiting, overdue
 
 
 def _officer_list(officer: User, which: ColumnElement[bool]) -> Select[tuple[MonitoringReturn]]:
+    return _listed(reviewable_by(officer), which)
+
+
+def _listed(visible: ColumnElement[bool], which: ColumnElement[bool]) -> Select[tuple[MonitoringReturn]]:
     # The grant and organisation come in the same query: the list shows both on every row.
     return (select(MonitoringReturn).join(Grant).join(Organisation, Grant.organisation_id == Organisation.id)
-            .where(Grant.status.in_(LIVE), which, reviewable_by(officer))
+            .where(Grant.status.in_(LIVE), which, visible)
             .options(contains_eager(MonitoringReturn.grant).contains_eager(Grant.organisation)))
 
 
@@ -94,3 +103,29 @@ def overdue_page(officer: User, today: date, limit: int, offset: int) -> list[Mo
     return list(db.session.scalars(_officer_list(officer, is_overdue(today))
                                    .order_by(MonitoringReturn.due_on, MonitoringReturn.id)
                                    .limit(limit).offset(offset)))
+
+
+# The officer's "Needs your attention" banner -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Urgent:
+    """Both lists counted in full, and the first few of each in the returns list's own order."""
+
+    awaiting_total: int
+    overdue_total: int
+    awaiting: list[MonitoringReturn]
+    overdue: list[MonitoringReturn]
+
+
+def most_urgent(officer: User | None, today: date, limit: int) -> Urgent:
+    """At most three queries however many returns there are. ``None`` is no one signed in (a test's or
+    a job's request), who has declared no interests, so nothing is left out."""
+    visible = true() if officer is None else reviewable_by(officer)
+    awaiting_total, overdue_total = _counts(visible, today)
+    awaiting = (list(db.session.scalars(_listed(visible, AWAITING)
+                                        .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id).limit(limit)))
+                if awaiting_total else [])
+    overdue = (list(db.session.scalars(_listed(visible, is_overdue(today))
+                                       .order_by(MonitoringReturn.due_on, MonitoringReturn.id).limit(limit)))
+               if overdue_total else [])
+    return Urgent(awaiting_total, overdue_total, awaiting, overdue)
