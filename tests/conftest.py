@@ -25,6 +25,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
+from sqlalchemy.pool import StaticPool
 
 from sv_grants import create_app
 from sv_grants.auth.models import Role, User, UserRole
@@ -76,20 +77,32 @@ def _migrate(url: str, tmp_path: Path) -> None:
         db.engine.dispose()
 
 
+_EMPTYING: dict[str, Any] = {}
+
+
 def _empty_postgres(url: str) -> None:
     """Empty every table and restart every id, as a fresh database would have them.
 
     TRUNCATE of every table costs about a third of a second on each test, so the tables are emptied
     with DELETE (children first), which is quick on the few rows a test writes. The append-only
-    audit log refuses DELETE by trigger, but TRUNCATE fires no row triggers, so it alone is truncated."""
-    engine = create_engine(normalise_database_url(url))
+    audit log refuses DELETE by trigger, but TRUNCATE fires no row triggers, so it alone is truncated.
+    All of it goes to the server as one script on a connection kept for the run: a statement and a
+    new connection each cost more than the deleting."""
+    if url not in _EMPTYING:
+        statements = [f'{"TRUNCATE" if table.name == "audit_events" else "DELETE FROM"} "{table.name}"'
+                      for table in reversed(db.metadata.sorted_tables)]
+        statements.append("SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
+                          "FROM pg_sequences WHERE schemaname = current_schema()")
+        _EMPTYING[url] = (create_engine(normalise_database_url(url), poolclass=StaticPool), "; ".join(statements))
+    engine, script = _EMPTYING[url]
     with engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            verb = "TRUNCATE" if table.name == "audit_events" else "DELETE FROM"
-            connection.execute(text(f'{verb} "{table.name}"'))
-        connection.execute(text("SELECT setval(format('%I.%I', schemaname, sequencename), 1, false) "
-                                "FROM pg_sequences WHERE schemaname = current_schema()"))
-    engine.dispose()
+        # The driver's own execute, without parameters: psycopg then sends a script as it stands.
+        connection.connection.driver_connection.execute(script)
+
+
+def _stop_emptying(url: str) -> None:
+    if url in _EMPTYING:
+        _EMPTYING.pop(url)[0].dispose()
 
 
 def _worker_database(url: str, worker: str) -> str:
@@ -127,6 +140,7 @@ def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     url = _worker_database(CONFIGURED_URL, worker) if worker else CONFIGURED_URL
     _migrate(url, folder)
     yield url
+    _stop_emptying(url)
     if worker:
         _drop_worker_database(url)
 
