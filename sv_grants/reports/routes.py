@@ -94,9 +94,12 @@ def _audit(fund: Fund, kind: str, period: Period, fmt: str, suppressed: bool = T
 def show(slug: str, kind: str, period: str) -> str:
     fund, chosen = _load(slug, kind, period)
     report = services.make_report(fund, kind, chosen, current_user.name)
-    _audit(fund, kind, chosen, "html")
-    return render_template("reports/report_page.html", report=report, fund=fund, kind=kind, period=chosen,
+    # Rendered before the audit line commits: after it, the signed-in user and the fund would be
+    # read again for the menu and the page.
+    page = render_template("reports/report_page.html", report=report, fund=fund, kind=kind, period=chosen,
                            formats=[fmt for fmt in services.FORMATS if fmt != "html"])
+    _audit(fund, kind, chosen, "html")
+    return page
 
 
 @bp.route("/reports/<slug>/impact/<period>/unsuppressed")
@@ -104,9 +107,10 @@ def show(slug: str, kind: str, period: str) -> str:
 def unsuppressed(slug: str, period: str) -> str:
     fund, chosen = _load(slug, "impact", period)
     report = services.make_report(fund, "impact", chosen, current_user.name, suppressed=False)
-    _audit(fund, "impact", chosen, "html", suppressed=False)
-    return render_template("reports/report_page.html", report=report, fund=fund, kind="impact", period=chosen,
+    page = render_template("reports/report_page.html", report=report, fund=fund, kind="impact", period=chosen,
                            formats=[])
+    _audit(fund, "impact", chosen, "html", suppressed=False)
+    return page
 
 
 @bp.route("/reports/<slug>/<kind>/<period>.<fmt>")
