@@ -43,7 +43,7 @@ def suppress(values: Mapping[Hashable, int], groups: Iterable[Group] = ()) -> fr
         if not exposed:
             return frozenset(hidden)
         extra = _cover_for(values, hidden, groups, exposed[0])
-        if extra is None:  # nothing left to hide beside it: every figure near it is hidden already
+        if extra is None:  # every non-zero figure in the table is hidden already
             return frozenset(hidden)
         hidden.add(extra)
 
@@ -78,26 +78,34 @@ def _next_to_hide(values: Mapping[Hashable, int], hidden: set[Hashable], group: 
 
 def _solvable(values: Mapping[Hashable, int], hidden: set[Hashable], groups: list[Group]) -> list[Hashable]:
     """The hidden cells whose value follows from the figures shown: the hidden parts less a hidden total are
-    known for every group, and a cell is pinned down when that system of equations fixes it alone."""
+    known for every group, and a cell is pinned down when that system of equations fixes it alone, at
+    its true value. (Where the figures do not add up, a sum can point at a wrong number, which gives
+    nothing away.)"""
     # Cells in no group (a lone output count, say) take part in no equation.
     grouped = {key for group in groups for key in group.members}
     unknowns = sorted(hidden & grouped, key=repr)
     index = {key: i for i, key in enumerate(unknowns)}
+    width = len(unknowns)
     rows: list[list[Fraction]] = []
     for group in groups:
-        row = [Fraction(0)] * len(unknowns)
+        row = [Fraction(0)] * (width + 1)  # the last column: what the shown figures make it
         for part in group.parts:
             if part in index:
                 row[index[part]] += 1
+            else:
+                row[width] -= values[part]
         if group.total in index:
             row[index[group.total]] -= 1
-        if any(row):
+        else:
+            row[width] += values[group.total]
+        if any(row[:width]):
             rows.append(row)
-    pivots = _reduce(rows, len(unknowns))
+    pivots = _reduce(rows, width)
     solved = []
     for row, column in pivots:
         # The row reads x = known only if nothing else in it is free to vary.
-        if all(value == 0 for i, value in enumerate(row) if i != column):
+        if all(value == 0 for i, value in enumerate(row[:width]) if i != column) and \
+                row[width] == values[unknowns[column]]:
             solved.append(unknowns[column])
     return solved
 
@@ -125,10 +133,18 @@ def _reduce(rows: list[list[Fraction]], width: int) -> list[tuple[list[Fraction]
 
 def _cover_for(values: Mapping[Hashable, int], hidden: set[Hashable], groups: list[Group],
                exposed: Hashable) -> Hashable | None:
-    """The smallest non-zero figure still shown in a group with ``exposed``, or a shown total."""
+    """The next figure to hide so that ``exposed`` can no longer be worked out: the smallest non-zero
+    figure still shown in a group with it, else a shown total of those groups, else the smallest
+    figure shown anywhere in the table. The wider choices matter when everything
+    beside a small count is hidden or zero and figures further off still give it away: a 1 in a
+    3-by-3 table can follow from the grand total and two other rows and columns."""
     near = [group for group in groups if exposed in group.members]
     candidates = [key for group in near for key in group.parts if key not in hidden and values[key] > 0]
     if candidates:
         return min(candidates, key=lambda key: (values[key], repr(key)))
     totals = [group.total for group in near if group.total not in hidden]
-    return min(totals, key=lambda key: (values[key], repr(key))) if totals else None
+    if totals:
+        return min(totals, key=lambda key: (values[key], repr(key)))
+    # A shown zero gives nothing away that hiding it would protect, so only non-zero figures.
+    shown = {key for group in groups for key in group.members if key not in hidden and values[key] > 0}
+    return min(shown, key=lambda key: (values[key], repr(key))) if shown else None
