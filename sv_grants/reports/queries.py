@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Subquery, and_, case, exists, func, select
-from sqlalchemy.orm import selectinload
 
 from ..applications.models import Application, ApplicationPriority, BudgetLine, CostType
 from ..assessment.models import Decision, Outcome
@@ -75,18 +74,6 @@ def approved_lines(fund: Fund, period: Period) -> Sequence[Row[Any]]:
              .where(Round.fund_id == fund.id, Decision.outcome == Outcome.APPROVED, *decided_by(period))
              .order_by(Application.reference))
     return db.session.execute(query).all()
-
-
-def accepted_returns(fund: Fund, period: Period) -> list[MonitoringReturn]:
-    """Accepted returns of the fund's grants whose period ends by the end of ``period``, oldest first."""
-    query = (select(MonitoringReturn).join(Grant, MonitoringReturn.grant_id == Grant.id)
-             .where(Grant.fund_id == fund.id, MonitoringReturn.status == ReturnStatus.ACCEPTED,
-                    MonitoringReturn.period_end <= period.end)
-             .options(selectinload(MonitoringReturn.spend_lines).joinedload(SpendLine.budget_line),
-                      selectinload(MonitoringReturn.reach_counts), selectinload(MonitoringReturn.output_actuals),
-                      selectinload(MonitoringReturn.outcome_actuals))
-             .order_by(MonitoringReturn.grant_id, MonitoringReturn.number))
-    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)
