@@ -21,7 +21,7 @@ from ..money import gbp
 from . import payments  # noqa: F401 - connects the bank-details signals
 from .models import Grant, GrantStatus
 from .presenters import Attention, attention_items, attention_providers
-from .services import grants_for_applications
+from .services import grants_for_applications, is_overdue_offer
 
 
 def applicant_notices(applications: list[Application]) -> dict[int, list[presenters.Notice]]:
@@ -46,7 +46,7 @@ def late_offers(today: date) -> list[Attention]:
     """Offers not accepted in time, oldest deadline first, leaving out organisations the signed-in
     officer has declared an interest in (the grant's page would answer 404): at most three queries
     however many there are."""
-    late = and_(Grant.status == GrantStatus.OFFERED, Grant.accept_by < today,
+    late = and_(is_overdue_offer(today),
                 Grant.organisation_id.not_in(sorted(conflicted_organisation_ids(current_user))))
     total = db.session.scalar(select(func.count(Grant.id)).where(late)) or 0
     if not total:

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, and_, select, update
 
 from ..applications.models import Application, ApplicationStatus
 from ..assessment.decisions import change_commitment, decision_of
@@ -253,7 +253,6 @@ def close(actor: User, grant: Grant, clawback_pence: int, clawback_reason: str) 
     return underspend
 
 
-def overdue_offers(today: date) -> list[Grant]:
-    return list(db.session.scalars(select(Grant).where(Grant.status == GrantStatus.OFFERED, Grant.accept_by < today)
-                                   .order_by(Grant.accept_by)))
-
+def is_overdue_offer(today: date) -> ColumnElement[bool]:
+    """Offered and not accepted by its accept-by date (that day itself still counts as in time)."""
+    return and_(Grant.status == GrantStatus.OFFERED, Grant.accept_by < today)

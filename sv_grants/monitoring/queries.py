@@ -40,18 +40,6 @@ def is_overdue(today: date) -> ColumnElement[bool]:
     return MonitoringReturn.status.in_(OWED) & (MonitoringReturn.due_on < today)
 
 
-def overdue_returns(today: date) -> list[MonitoringReturn]:
-    return list(db.session.scalars(
-        select(MonitoringReturn).join(Grant).where(Grant.status.in_(LIVE), is_overdue(today))
-        .order_by(MonitoringReturn.due_on, MonitoringReturn.id)))
-
-
-def awaiting_review() -> list[MonitoringReturn]:
-    return list(db.session.scalars(
-        select(MonitoringReturn).join(Grant).where(Grant.status.in_(LIVE), AWAITING)
-        .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id)))
-
-
 # An officer's lists, a page at a time -----------------------------------------------------------
 
 def reviewable_by(officer: User) -> ColumnElement[bool]:
@@ -67,40 +55,37 @@ def reviewable_by(officer: User) -> ColumnElement[bool]:
     ).correlate(Grant)
 
 
-def officer_counts(officer: User, today: date) -> tuple[int, int]:
+def _visible(officer: User | None) -> ColumnElement[bool]:
+    """``None`` is no one signed in (a test's or a job's request), who has declared no interests."""
+    return true() if officer is None else reviewable_by(officer)
+
+
+def officer_counts(officer: User | None, today: date) -> tuple[int, int]:
     """How many returns are waiting for the officer's review, and how many are overdue, in one query."""
-    return _counts(reviewable_by(officer), today)
-
-
-def _counts(visible: ColumnElement[bool], today: date) -> tuple[int, int]:
     awaiting, overdue = db.session.execute(
         select(func.count().filter(AWAITING), func.count().filter(is_overdue(today)))
         .select_from(MonitoringReturn).join(Grant)
-        .where(Grant.status.in_(LIVE), or_(AWAITING, is_overdue(today)), visible)).one()
+        .where(Grant.status.in_(LIVE), or_(AWAITING, is_overdue(today)), _visible(officer))).one()
     return awaiting, overdue
 
 
-def _officer_list(officer: User, which: ColumnElement[bool]) -> Select[tuple[MonitoringReturn]]:
-    return _listed(reviewable_by(officer), which)
-
-
-def _listed(visible: ColumnElement[bool], which: ColumnElement[bool]) -> Select[tuple[MonitoringReturn]]:
+def _listed(officer: User | None, which: ColumnElement[bool]) -> Select[tuple[MonitoringReturn]]:
     # The grant and organisation come in the same query: the list shows both on every row.
     return (select(MonitoringReturn).join(Grant).join(Organisation, Grant.organisation_id == Organisation.id)
-            .where(Grant.status.in_(LIVE), which, visible)
+            .where(Grant.status.in_(LIVE), which, _visible(officer))
             .options(contains_eager(MonitoringReturn.grant).contains_eager(Grant.organisation)))
 
 
-def awaiting_page(officer: User, limit: int, offset: int) -> list[MonitoringReturn]:
+def awaiting_page(officer: User | None, limit: int, offset: int = 0) -> list[MonitoringReturn]:
     """Oldest submission first: the one the organisation has waited longest on."""
-    return list(db.session.scalars(_officer_list(officer, AWAITING)
+    return list(db.session.scalars(_listed(officer, AWAITING)
                                    .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id)
                                    .limit(limit).offset(offset)))
 
 
-def overdue_page(officer: User, today: date, limit: int, offset: int) -> list[MonitoringReturn]:
+def overdue_page(officer: User | None, today: date, limit: int, offset: int = 0) -> list[MonitoringReturn]:
     """Longest overdue first."""
-    return list(db.session.scalars(_officer_list(officer, is_overdue(today))
+    return list(db.session.scalars(_listed(officer, is_overdue(today))
                                    .order_by(MonitoringReturn.due_on, MonitoringReturn.id)
                                    .limit(limit).offset(offset)))
 
@@ -118,14 +103,7 @@ class Urgent:
 
 
 def most_urgent(officer: User | None, today: date, limit: int) -> Urgent:
-    """At most three queries however many returns there are. ``None`` is no one signed in (a test's or
-    a job's request), who has declared no interests, so nothing is left out."""
-    visible = true() if officer is None else reviewable_by(officer)
-    awaiting_total, overdue_total = _counts(visible, today)
-    awaiting = (list(db.session.scalars(_listed(visible, AWAITING)
-                                        .order_by(MonitoringReturn.submitted_at, MonitoringReturn.id).limit(limit)))
-                if awaiting_total else [])
-    overdue = (list(db.session.scalars(_listed(visible, is_overdue(today))
-                                       .order_by(MonitoringReturn.due_on, MonitoringReturn.id).limit(limit)))
-               if overdue_total else [])
-    return Urgent(awaiting_total, overdue_total, awaiting, overdue)
+    """At most three queries however many returns there are."""
+    awaiting_total, overdue_total = officer_counts(officer, today)
+    return Urgent(awaiting_total, overdue_total, awaiting_page(officer, limit) if awaiting_total else [],
+                  overdue_page(officer, today, limit) if overdue_total else [])
